@@ -1,0 +1,129 @@
+import type { PageContext } from '../../platform/html/context.ts';
+import { PageHeading } from '../../platform/html/forms.tsx';
+import { Layout } from '../../platform/html/layout.tsx';
+import { isStaff } from '../../platform/auth/session.ts';
+
+export function LandingPage({ ctx }: { ctx: PageContext }): JSX.Element {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('home.title')} index>
+      <div class="hero">
+        <h1 safe>{ctx.program.name}</h1>
+        <p class="lead" safe>
+          {t('home.lead')}
+        </p>
+      </div>
+      <div class="grid">
+        <section class="card">
+          <h2 class="h3" safe>
+            {t('home.firstTime')}
+          </h2>
+          <p safe>{t('home.firstTimeBody')}</p>
+          <a class="button" href="/register" safe>
+            {t('nav.register')}
+          </a>
+        </section>
+        <section class="card">
+          <h2 class="h3" safe>
+            {t('home.haveAccount')}
+          </h2>
+          <p safe>{t('home.haveAccountBody')}</p>
+          <a class="button button--secondary" href="/sign-in" safe>
+            {t('nav.signIn')}
+          </a>
+        </section>
+      </div>
+      <section>
+        <h2 class="h3" safe>
+          {t('home.partnerTitle')}
+        </h2>
+        <p safe>{t('home.partnerBody')}</p>
+      </section>
+      <section>
+        <h2 class="h3" safe>
+          {t('home.troubleTitle')}
+        </h2>
+        <p>
+          <a href="/account-recovery" safe>
+            {t('home.troubleBody')}
+          </a>
+        </p>
+      </section>
+    </Layout>
+  );
+}
+
+export function DashboardPage({ ctx }: { ctx: PageContext }): JSX.Element {
+  const { t } = ctx;
+  const p = ctx.principal!;
+  return (
+    <Layout ctx={ctx} title={t('dashboard.title')}>
+      <PageHeading title={t('dashboard.welcome', { name: p.givenName })} />
+      <dl class="summary-list">
+        <dt safe>{t('dashboard.candidateId')}</dt>
+        <dd>
+          <span class="mono" safe>
+            {p.candidateNumber}
+          </span>
+          <div class="small" safe>
+            {t('dashboard.candidateIdHint')}
+          </div>
+        </dd>
+        <dt safe>{t('dashboard.nameOnCertificates')}</dt>
+        <dd safe>{`${p.givenName} ${p.familyName}`}</dd>
+      </dl>
+      <section class="card">
+        <h2 class="h3" safe>
+          {t('dashboard.security')}
+        </h2>
+        {p.twoFactorEnabled ? (
+          <p>
+            <span class="tag tag--success" safe>
+              {t('account.on')}
+            </span>{' '}
+            <span safe>{t('dashboard.twoFactorOn')}</span>
+          </p>
+        ) : (
+          <>
+            <p safe>{isStaff(p) ? t('dashboard.staffTwoFactor') : t('dashboard.twoFactorOff')}</p>
+            <a class="button" href="/account/two-factor" safe>
+              {t('dashboard.twoFactorSetUp')}
+            </a>
+          </>
+        )}
+        <p>
+          <a href="/account" safe>
+            {t('dashboard.manageAccount')}
+          </a>
+        </p>
+      </section>
+    </Layout>
+  );
+}
+
+export function PrivacyPage({
+  ctx,
+  notice,
+}: {
+  ctx: PageContext;
+  notice: { version: number; body: string; effectiveAt: Date } | undefined;
+}): JSX.Element {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('privacy.title')} index>
+      <PageHeading title={t('privacy.title')} />
+      {notice ? (
+        <>
+          <p class="small" safe>
+            {t('privacy.version', { version: notice.version, date: ctx.date(notice.effectiveAt) })}
+          </p>
+          <div class="notice-text" safe>
+            {notice.body}
+          </div>
+        </>
+      ) : (
+        <p safe>{t('privacy.none')}</p>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,117 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import helmet from '@fastify/helmet';
+import type { Config } from '../../config.ts';
+import { hmac, randomToken, safeEqual } from '../auth/tokens.ts';
+import { AppError } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The token forms must echo back in `_csrf` (or the `x-csrf-token` header). */
+    csrfToken: string;
+  }
+  interface FastifyContextConfig {
+    /** Set false on routes that authenticate by something other than the browser's cookies. */
+    csrf?: boolean;
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function csrfCookieName(config: Config): string {
+  return config.secureCookies ? '__Host-laurel_csrf' : 'laurel_csrf';
+}
+
+/**
+ * Security headers and CSRF protection for every route.
+ *
+ * CSRF: a random per-browser cookie, and a form token that is its HMAC under
+ * the installation secret (signed double submit). A cross-site page can
+ * neither read the cookie nor forge the HMAC. The Origin header, when a
+ * browser sends one, must also be ours.
+ */
+export default fp(
+  async function security(app: FastifyInstance, opts: { config: Config }) {
+    const { config } = opts;
+    await app.register(helmet, {
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'font-src': ["'self'"],
+          'connect-src': ["'self'"],
+          'form-action': ["'self'"],
+          'object-src': ["'none'"],
+          'base-uri': ["'none'"],
+          'frame-ancestors': ["'none'"],
+          ...(config.secureCookies ? { 'upgrade-insecure-requests': [] } : {}),
+        },
+      },
+      referrerPolicy: { policy: 'same-origin' },
+      hsts: config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      crossOriginEmbedderPolicy: false,
+    });
+
+    const cookieName = csrfCookieName(config);
+    const expectedOrigin = new URL(config.publicUrl).origin;
+
+    app.decorateRequest('csrfToken', '');
+    app.addHook('onRequest', async (request, reply) => {
+      let seed = request.cookies[cookieName];
+      if (!seed || seed.length > 100) {
+        seed = randomToken();
+        reply.setCookie(cookieName, seed, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: config.secureCookies,
+        });
+      }
+      request.csrfToken = hmac(config.secretKey, 'csrf', seed);
+    });
+
+    app.addHook('preHandler', async (request) => {
+      if (!UNSAFE.has(request.method)) return;
+      if (request.routeOptions.config?.csrf === false) return;
+      const origin = request.headers.origin;
+      if (origin && origin !== 'null' && origin !== expectedOrigin && !sameHost(request, origin)) {
+        throw csrfError();
+      }
+      const sent = submittedToken(request);
+      const seed = request.cookies[cookieName];
+      if (!sent || !seed || !safeEqual(sent, hmac(config.secretKey, 'csrf', seed))) {
+        throw csrfError();
+      }
+    });
+  },
+  { name: 'laurel-security', dependencies: ['@fastify/cookie'] },
+);
+
+function submittedToken(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-csrf-token'];
+  if (typeof header === 'string') return header;
+  const body = request.body as Record<string, unknown> | undefined;
+  const field = body && typeof body === 'object' ? body._csrf : undefined;
+  if (typeof field === 'string') return field;
+  // @fastify/multipart with attachFieldsToBody gives { value } objects.
+  if (field && typeof field === 'object' && 'value' in field && typeof field.value === 'string') {
+    return field.value;
+  }
+  return undefined;
+}
+
+/** Behind a proxy or on another port, the Host the browser used is also ours. */
+function sameHost(request: FastifyRequest, origin: string): boolean {
+  try {
+    return new URL(origin).host === request.host;
+  } catch {
+    return false;
+  }
+}
+
+function csrfError(): AppError {
+  return new AppError('CSRF_FAILED', 403, 'error.csrf');
+}
