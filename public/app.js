@@ -29,3 +29,14 @@ document.addEventListener('DOMContentLoaded', () => {
     });
   });
 });
+
+// Registration records the browser's time zone so dates show in local time from the start.
+document.querySelectorAll('input[data-time-zone]').forEach((input) => {
+  if (!input.value) {
+    try {
+      input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+    } catch {
+      /* leave empty: the account starts in UTC and the person can change it */
+    }
+  }
+});

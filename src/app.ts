@@ -75,7 +75,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const jobs = new JobRunner(handle.db, app.log, async () => {
     await mail.deliverDue();
   });
-  jobs.schedule({ name: 'platform.prune-expired', next: every(3_600_000), run: ({ db }) => pruneExpired(db) });
+  jobs.schedule({
+    name: 'platform.prune-expired',
+    next: every(3_600_000),
+    run: ({ db }) => pruneExpired(db),
+  });
 
   app.decorate('platform', {
     config,

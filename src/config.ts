@@ -99,7 +99,9 @@ export function loadConfig(
 
   const production = env.NODE_ENV === 'production';
   if (production && !env.SMTP_URL) {
-    problems.push('SMTP_URL: required when NODE_ENV=production (mail would never leave the outbox)');
+    problems.push(
+      'SMTP_URL: required when NODE_ENV=production (mail would never leave the outbox)',
+    );
   }
   if (production && !env.SECRET_KEY) {
     problems.push('SECRET_KEY: required when NODE_ENV=production (at least 32 characters)');
@@ -139,7 +141,12 @@ export function loadConfig(
         : undefined,
     secretKey: env.SECRET_KEY ?? DEV_SECRET,
     logLevel: env.LOG_LEVEL,
-    seedDemo: production || env.SEED_DEMO === 'false' ? 'never' : env.SEED_DEMO === 'true' ? 'always' : 'auto',
+    seedDemo:
+      production || env.SEED_DEMO === 'false'
+        ? 'never'
+        : env.SEED_DEMO === 'true'
+          ? 'always'
+          : 'auto',
     runJobs: env.JOBS === 'on',
     trustProxy: env.TRUST_PROXY === 'true',
     sessionIdleMs: env.SESSION_IDLE_MINUTES * 60_000,

@@ -9,7 +9,12 @@ export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
     redact: {
-      paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
+      paths: [
+        'req.headers.cookie',
+        'req.headers.authorization',
+        'req.headers["x-api-key"]',
+        'res.headers["set-cookie"]',
+      ],
       censor: '[redacted]',
     },
     serializers: {
@@ -30,11 +35,14 @@ export async function startServer(config: Config): Promise<{ app: App; address: 
   const app = await buildApp(config, { migrate: true, logger: loggerOptions(config) });
   await ensureProgram(app.platform.db, {
     name: 'Certification Program',
-    supportEmail: config.mailFrom?.replace(/^.*<|>.*$/g, '') ?? `support@${new URL(config.publicUrl).hostname}`,
+    supportEmail:
+      config.mailFrom?.replace(/^.*<|>.*$/g, '') ?? `support@${new URL(config.publicUrl).hostname}`,
   });
   const seed =
-    config.seedDemo === 'always' || (config.seedDemo === 'auto' && app.platform.dbKind === 'embedded');
-  if (seed && (await seedDemo(app))) app.log.info('seeded the demo program (see the README for its accounts)');
+    config.seedDemo === 'always' ||
+    (config.seedDemo === 'auto' && app.platform.dbKind === 'embedded');
+  if (seed && (await seedDemo(app)))
+    app.log.info('seeded the demo program (see the README for its accounts)');
   if (config.runJobs) app.platform.jobs.start();
 
   const address = await app.listen({ host: config.host, port: config.port });

@@ -26,11 +26,56 @@ export const DEMO_ACCOUNTS: readonly {
   roles: Role[];
   twoFactor: boolean;
 }[] = [
-  { username: 'casey', password: 'demo candidate passphrase', givenName: 'Casey', familyName: 'Nakamura', email: 'casey@example.com', country: 'US', roles: [], twoFactor: false },
-  { username: 'parker', password: 'demo partner passphrase', givenName: 'Parker', familyName: 'Okafor', email: 'parker@northwind.example', country: 'GB', roles: ['partner_admin'], twoFactor: false },
-  { username: 'sam', password: 'demo support passphrase', givenName: 'Sam', familyName: 'Lindqvist', email: 'sam@corvid.example', country: 'SE', roles: ['support_agent'], twoFactor: true },
-  { username: 'morgan', password: 'demo manager passphrase', givenName: 'Morgan', familyName: 'Dubois', email: 'morgan@corvid.example', country: 'FR', roles: ['program_manager'], twoFactor: true },
-  { username: 'alex', password: 'demo admin passphrase', givenName: 'Alex', familyName: 'Moreno', email: 'alex@corvid.example', country: 'ES', roles: ['admin'], twoFactor: true },
+  {
+    username: 'casey',
+    password: 'demo candidate passphrase',
+    givenName: 'Casey',
+    familyName: 'Nakamura',
+    email: 'casey@example.com',
+    country: 'US',
+    roles: [],
+    twoFactor: false,
+  },
+  {
+    username: 'parker',
+    password: 'demo partner passphrase',
+    givenName: 'Parker',
+    familyName: 'Okafor',
+    email: 'parker@northwind.example',
+    country: 'GB',
+    roles: ['partner_admin'],
+    twoFactor: false,
+  },
+  {
+    username: 'sam',
+    password: 'demo support passphrase',
+    givenName: 'Sam',
+    familyName: 'Lindqvist',
+    email: 'sam@corvid.example',
+    country: 'SE',
+    roles: ['support_agent'],
+    twoFactor: true,
+  },
+  {
+    username: 'morgan',
+    password: 'demo manager passphrase',
+    givenName: 'Morgan',
+    familyName: 'Dubois',
+    email: 'morgan@corvid.example',
+    country: 'FR',
+    roles: ['program_manager'],
+    twoFactor: true,
+  },
+  {
+    username: 'alex',
+    password: 'demo admin passphrase',
+    givenName: 'Alex',
+    familyName: 'Moreno',
+    email: 'alex@corvid.example',
+    country: 'ES',
+    roles: ['admin'],
+    twoFactor: true,
+  },
 ];
 
 const PRIVACY_NOTICE = `Corvid Systems ("we") runs the Corvid Certification Program. This notice explains what we do with your personal data.
@@ -56,12 +101,18 @@ export async function seedDemo(app: App): Promise<boolean> {
   await ensureProgram(db, { name: DEMO_PROGRAM.name, supportEmail: DEMO_PROGRAM.supportEmail });
   await db
     .updateTable('program')
-    .set({ name: DEMO_PROGRAM.name, short_name: DEMO_PROGRAM.shortName, support_email: DEMO_PROGRAM.supportEmail, accent_color: '#0f5c8c' })
+    .set({
+      name: DEMO_PROGRAM.name,
+      short_name: DEMO_PROGRAM.shortName,
+      support_email: DEMO_PROGRAM.supportEmail,
+      accent_color: '#0f5c8c',
+    })
     .where('id', '=', 1)
     .execute();
   app.platform.program.invalidate();
   const notices = await db.selectFrom('privacy_notices').select('version').limit(1).execute();
-  if (notices.length === 0) await publishPrivacyNotice(db, PRIVACY_NOTICE, new Date(Date.UTC(2026, 0, 1)));
+  if (notices.length === 0)
+    await publishPrivacyNotice(db, PRIVACY_NOTICE, new Date(Date.UTC(2026, 0, 1)));
   for (const account of DEMO_ACCOUNTS) {
     await app.accounts.createAccount({
       username: account.username,

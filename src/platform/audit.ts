@@ -16,7 +16,10 @@ export interface AuditEvent {
  * Appends to the audit log, in the caller's transaction so the record and the
  * change stand or fall together. The table refuses updates and deletes.
  */
-export async function recordAudit(db: Kysely<DB> | Transaction<DB>, event: AuditEvent): Promise<void> {
+export async function recordAudit(
+  db: Kysely<DB> | Transaction<DB>,
+  event: AuditEvent,
+): Promise<void> {
   await db
     .insertInto('audit_events')
     .values({

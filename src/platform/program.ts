@@ -31,7 +31,11 @@ export class ProgramSettings {
 
   async get(): Promise<ProgramInfo> {
     if (this.cached && Date.now() - this.cached.at < this.ttlMs) return this.cached.value;
-    const row = await this.db.selectFrom('program').selectAll().where('id', '=', 1).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('program')
+      .selectAll()
+      .where('id', '=', 1)
+      .executeTakeFirst();
     const value: ProgramInfo = row
       ? {
           name: row.name,

@@ -7,7 +7,7 @@ export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$/;
 // Deliberately simple: one @, something on each side, a dot in the domain, no spaces.
 // The confirmation link is the real check.
 const EMAIL_PATTERN = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/;
-// eslint-disable-next-line no-control-regex
+
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 export function normalizeEmail(email: string): string {
@@ -17,21 +17,29 @@ export function normalizeEmail(email: string): string {
 export function checkEmail(email: string, field = 'email'): FieldProblem[] {
   const value = email.trim();
   if (!value) return [{ field, messageKey: 'validation.emailRequired' }];
-  if (value.length > 254 || !EMAIL_PATTERN.test(value)) return [{ field, messageKey: 'validation.emailFormat' }];
+  if (value.length > 254 || !EMAIL_PATTERN.test(value))
+    return [{ field, messageKey: 'validation.emailFormat' }];
   return [];
 }
 
 export function checkUsername(username: string): FieldProblem[] {
   const value = username.trim();
   if (!value) return [{ field: 'username', messageKey: 'validation.usernameRequired' }];
-  if (!USERNAME_PATTERN.test(value)) return [{ field: 'username', messageKey: 'validation.usernameFormat' }];
+  if (!USERNAME_PATTERN.test(value))
+    return [{ field: 'username', messageKey: 'validation.usernameFormat' }];
   return [];
 }
 
 export function checkName(value: string, field: 'givenName' | 'familyName'): FieldProblem[] {
   const v = value.trim();
   if (!v) {
-    return [{ field, messageKey: field === 'givenName' ? 'validation.givenNameRequired' : 'validation.familyNameRequired' }];
+    return [
+      {
+        field,
+        messageKey:
+          field === 'givenName' ? 'validation.givenNameRequired' : 'validation.familyNameRequired',
+      },
+    ];
   }
   if ([...v].length > 100) return [{ field, messageKey: 'validation.nameTooLong' }];
   if (CONTROL.test(v)) return [{ field, messageKey: 'validation.nameCharacters' }];
@@ -39,7 +47,9 @@ export function checkName(value: string, field: 'givenName' | 'familyName'): Fie
 }
 
 export function checkCountry(country: string): FieldProblem[] {
-  return isCountryCode(country) ? [] : [{ field: 'country', messageKey: 'validation.countryRequired' }];
+  return isCountryCode(country)
+    ? []
+    : [{ field: 'country', messageKey: 'validation.countryRequired' }];
 }
 
 export function emailDomain(email: string): string {

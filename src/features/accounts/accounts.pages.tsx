@@ -50,13 +50,16 @@ export function registerAccountPages(appBase: FastifyInstance, service: Accounts
   const ctxOf = (request: FastifyRequest) => app.pageContext(request);
   const sessions = app.platform.sessions;
 
-  const signedInHome = (reply: FastifyReply, next?: string) => reply.redirect(next ?? '/dashboard', 303);
+  const signedInHome = (reply: FastifyReply, next?: string) =>
+    reply.redirect(next ?? '/dashboard', 303);
 
   // ------------------------------------------------------------ registration
 
   const noticeView = async () => {
     const notice = await service.currentPrivacyNotice();
-    return notice ? { version: notice.version, body: notice.body, effectiveAt: notice.effective_at } : undefined;
+    return notice
+      ? { version: notice.version, body: notice.body, effectiveAt: notice.effective_at }
+      : undefined;
   };
 
   app.get('/register', async (request, reply) => {
@@ -79,6 +82,7 @@ export function registerAccountPages(appBase: FastifyInstance, service: Accounts
         acceptPrivacy: yes(b.acceptPrivacy),
         marketing: yes(b.marketing),
         locale: ctx.locale,
+        timeZone: b.timeZone,
       },
       request.ip,
     );
@@ -92,7 +96,13 @@ export function registerAccountPages(appBase: FastifyInstance, service: Accounts
       case 'invalid':
         return reply
           .status(400)
-          .html(<RegisterPage ctx={ctx} form={formWithProblems(ctx.t, b, outcome.problems)} notice={await noticeView()} />);
+          .html(
+            <RegisterPage
+              ctx={ctx}
+              form={formWithProblems(ctx.t, b, outcome.problems)}
+              notice={await noticeView()}
+            />,
+          );
     }
   });
 
@@ -134,7 +144,9 @@ export function registerAccountPages(appBase: FastifyInstance, service: Accounts
     const ctx = await ctxOf(request);
     const email = request.body.email ?? '';
     if (!email.trim()) {
-      const form = formWithProblems(ctx.t, request.body, [{ field: 'email', messageKey: 'validation.emailRequired' }]);
+      const form = formWithProblems(ctx.t, request.body, [
+        { field: 'email', messageKey: 'validation.emailRequired' },
+      ]);
       return reply.status(400).html(<ResendPage ctx={ctx} form={form} sent={false} />);
     }
     await service.requestNewConfirmation(email, request.ip);
@@ -154,26 +166,47 @@ export function registerAccountPages(appBase: FastifyInstance, service: Accounts
     const b = request.body;
     const next = safeNextPath(b.next);
     const problems: FieldProblem[] = [];
-    if (!b.identifier?.trim()) problems.push({ field: 'identifier', messageKey: 'validation.identifierRequired' });
-    if (!b.password) problems.push({ field: 'password', messageKey: 'validation.passwordRequired' });
+    if (!b.identifier?.trim())
+      problems.push({ field: 'identifier', messageKey: 'validation.identifierRequired' });
+    if (!b.password)
+      problems.push({ field: 'password', messageKey: 'validation.passwordRequired' });
     if (problems.length === 0) {
       const outcome = await service.signIn(b.identifier ?? '', b.password ?? '', request.ip);
       if (outcome.kind === 'signed-in') {
-        await sessions.start(request, reply, outcome.userId, outcome.secondFactor ? 'second_factor' : 'active');
+        await sessions.start(
+          request,
+          reply,
+          outcome.userId,
+          outcome.secondFactor ? 'second_factor' : 'active',
+        );
         if (outcome.secondFactor) {
-          return reply.redirect(`/sign-in/two-factor${next ? `?next=${encodeURIComponent(next)}` : ''}`, 303);
+          return reply.redirect(
+            `/sign-in/two-factor${next ? `?next=${encodeURIComponent(next)}` : ''}`,
+            303,
+          );
         }
         return signedInHome(reply, next);
       }
       const ctx = await ctxOf(request);
       if (outcome.kind === 'unconfirmed') {
-        return reply.status(400).html(<SignInPage ctx={ctx} form={formWithProblems(ctx.t, b, [])} next={next} notice="unconfirmed" />);
+        return reply
+          .status(400)
+          .html(
+            <SignInPage
+              ctx={ctx}
+              form={formWithProblems(ctx.t, b, [])}
+              next={next}
+              notice="unconfirmed"
+            />,
+          );
       }
       // One message for a wrong password and an unknown account.
       problems.push({ field: 'identifier', messageKey: 'signIn.failed' });
     }
     const ctx = await ctxOf(request);
-    return reply.status(400).html(<SignInPage ctx={ctx} form={formWithProblems(ctx.t, b, problems)} next={next} />);
+    return reply
+      .status(400)
+      .html(<SignInPage ctx={ctx} form={formWithProblems(ctx.t, b, problems)} next={next} />);
   });
 
   app.get('/sign-in/two-factor', async (request, reply) => {
@@ -182,27 +215,33 @@ export function registerAccountPages(appBase: FastifyInstance, service: Accounts
     return reply.html(<SecondFactorPage ctx={await ctxOf(request)} form={emptyForm} />);
   });
 
-  app.post('/sign-in/two-factor', { schema: { body: CodeBody, querystring: NextQuery } }, async (request, reply) => {
-    const pending = request.pendingSecondFactor;
-    if (!pending) return reply.redirect('/sign-in', 303);
-    const code = (request.body.code ?? '').trim();
-    let problem: FieldProblem | undefined;
-    if (!code) problem = { field: 'code', messageKey: 'validation.codeRequired' };
-    else {
-      const result = await service.verifySecondFactor(pending.userId, code);
-      if (result.ok) {
-        // A fresh token once both factors are in.
-        await sessions.start(request, reply, pending.userId, 'active');
-        if (result.recoveryCodesLeft !== null) {
-          reply.flash('warning', 'signIn.recoveryCodeUsed', { count: result.recoveryCodesLeft });
+  app.post(
+    '/sign-in/two-factor',
+    { schema: { body: CodeBody, querystring: NextQuery } },
+    async (request, reply) => {
+      const pending = request.pendingSecondFactor;
+      if (!pending) return reply.redirect('/sign-in', 303);
+      const code = (request.body.code ?? '').trim();
+      let problem: FieldProblem | undefined;
+      if (!code) problem = { field: 'code', messageKey: 'validation.codeRequired' };
+      else {
+        const result = await service.verifySecondFactor(pending.userId, code);
+        if (result.ok) {
+          // A fresh token once both factors are in.
+          await sessions.start(request, reply, pending.userId, 'active');
+          if (result.recoveryCodesLeft !== null) {
+            reply.flash('warning', 'signIn.recoveryCodeUsed', { count: result.recoveryCodesLeft });
+          }
+          return signedInHome(reply, safeNextPath(request.query.next));
         }
-        return signedInHome(reply, safeNextPath(request.query.next));
+        problem = { field: 'code', messageKey: 'validation.codeWrong' };
       }
-      problem = { field: 'code', messageKey: 'validation.codeWrong' };
-    }
-    const ctx = await ctxOf(request);
-    return reply.status(400).html(<SecondFactorPage ctx={ctx} form={formWithProblems(ctx.t, {}, [problem])} />);
-  });
+      const ctx = await ctxOf(request);
+      return reply
+        .status(400)
+        .html(<SecondFactorPage ctx={ctx} form={formWithProblems(ctx.t, {}, [problem])} />);
+    },
+  );
 
   app.post('/sign-out', { schema: { body: CsrfOnlyBody } }, async (request, reply) => {
     await sessions.end(request, reply);
@@ -211,7 +250,9 @@ export function registerAccountPages(appBase: FastifyInstance, service: Accounts
 
   // ------------------------------------------------------------ recovery
 
-  app.get('/account-recovery', async (request, reply) => reply.html(<RecoveryChoicePage ctx={await ctxOf(request)} />));
+  app.get('/account-recovery', async (request, reply) =>
+    reply.html(<RecoveryChoicePage ctx={await ctxOf(request)} />),
+  );
 
   app.get('/forgot-username', async (request, reply) =>
     reply.html(<ForgotPage ctx={await ctxOf(request)} form={emptyForm} kind="username" />),
@@ -221,7 +262,9 @@ export function registerAccountPages(appBase: FastifyInstance, service: Accounts
     const email = request.body.email ?? '';
     if (!email.trim()) {
       const ctx = await ctxOf(request);
-      const form = formWithProblems(ctx.t, request.body, [{ field: 'email', messageKey: 'validation.emailRequired' }]);
+      const form = formWithProblems(ctx.t, request.body, [
+        { field: 'email', messageKey: 'validation.emailRequired' },
+      ]);
       return reply.status(400).html(<ForgotPage ctx={ctx} form={form} kind="username" />);
     }
     await service.requestUsernameReminder(email, request.ip);
@@ -236,21 +279,27 @@ export function registerAccountPages(appBase: FastifyInstance, service: Accounts
     const identifier = request.body.identifier ?? '';
     if (!identifier.trim()) {
       const ctx = await ctxOf(request);
-      const form = formWithProblems(ctx.t, request.body, [{ field: 'identifier', messageKey: 'validation.identifierRequired' }]);
+      const form = formWithProblems(ctx.t, request.body, [
+        { field: 'identifier', messageKey: 'validation.identifierRequired' },
+      ]);
       return reply.status(400).html(<ForgotPage ctx={ctx} form={form} kind="password" />);
     }
     await service.requestPasswordReset(identifier, request.ip);
     return reply.redirect('/account-recovery/sent', 303);
   });
 
-  app.get('/account-recovery/sent', async (request, reply) => reply.html(<RecoverySentPage ctx={await ctxOf(request)} />));
+  app.get('/account-recovery/sent', async (request, reply) =>
+    reply.html(<RecoverySentPage ctx={await ctxOf(request)} />),
+  );
 
   app.get('/reset-password', { schema: { querystring: TokenQuery } }, async (request, reply) => {
     const token = request.query.token ?? '';
     const info = await service.resetInfo(token);
     return reply
       .header('referrer-policy', 'no-referrer')
-      .html(<ResetPasswordPage ctx={await ctxOf(request)} form={emptyForm} token={token} info={info} />);
+      .html(
+        <ResetPasswordPage ctx={await ctxOf(request)} form={emptyForm} token={token} info={info} />,
+      );
   });
 
   app.post('/reset-password', { schema: { body: ResetBody } }, async (request, reply) => {
@@ -266,7 +315,14 @@ export function registerAccountPages(appBase: FastifyInstance, service: Accounts
     const problems = outcome.kind === 'invalid' ? outcome.problems : [];
     return reply
       .status(400)
-      .html(<ResetPasswordPage ctx={ctx} form={formWithProblems(ctx.t, b, problems)} token={token} info={info} />);
+      .html(
+        <ResetPasswordPage
+          ctx={ctx}
+          form={formWithProblems(ctx.t, b, problems)}
+          token={token}
+          info={info}
+        />,
+      );
   });
 
   // ------------------------------------------------------------ the signed-in account
@@ -280,28 +336,45 @@ export function registerAccountPages(appBase: FastifyInstance, service: Accounts
   app.get('/account/password', async (request, reply) => {
     const principal = authorize(request);
     return reply.html(
-      <ChangePasswordPage ctx={await ctxOf(request)} form={emptyForm} hasSecondFactor={principal.twoFactorEnabled} />,
+      <ChangePasswordPage
+        ctx={await ctxOf(request)}
+        form={emptyForm}
+        hasSecondFactor={principal.twoFactorEnabled}
+      />,
     );
   });
 
-  app.post('/account/password', { schema: { body: ChangePasswordBody } }, async (request, reply) => {
-    const principal = authorize(request);
-    const b = request.body;
-    const problems = await service.changePassword(principal, {
-      currentPassword: b.currentPassword ?? '',
-      newPassword: b.newPassword ?? '',
-      confirmPassword: b.confirmPassword ?? '',
-    });
-    if (problems.length === 0) return reply.flash('success', 'password.changed').redirect('/account', 303);
-    const ctx = await ctxOf(request);
-    return reply
-      .status(400)
-      .html(<ChangePasswordPage ctx={ctx} form={formWithProblems(ctx.t, b, problems)} hasSecondFactor={principal.twoFactorEnabled} />);
-  });
+  app.post(
+    '/account/password',
+    { schema: { body: ChangePasswordBody } },
+    async (request, reply) => {
+      const principal = authorize(request);
+      const b = request.body;
+      const problems = await service.changePassword(principal, {
+        currentPassword: b.currentPassword ?? '',
+        newPassword: b.newPassword ?? '',
+        confirmPassword: b.confirmPassword ?? '',
+      });
+      if (problems.length === 0)
+        return reply.flash('success', 'password.changed').redirect('/account', 303);
+      const ctx = await ctxOf(request);
+      return reply
+        .status(400)
+        .html(
+          <ChangePasswordPage
+            ctx={ctx}
+            form={formWithProblems(ctx.t, b, problems)}
+            hasSecondFactor={principal.twoFactorEnabled}
+          />,
+        );
+    },
+  );
 
   app.get('/account/email', async (request, reply) => {
     const principal = authorize(request);
-    return reply.html(<ChangeEmailPage ctx={await ctxOf(request)} form={emptyForm} current={principal.email} />);
+    return reply.html(
+      <ChangeEmailPage ctx={await ctxOf(request)} form={emptyForm} current={principal.email} />,
+    );
   });
 
   app.post('/account/email', { schema: { body: ChangeEmailBody } }, async (request, reply) => {
@@ -311,34 +384,53 @@ export function registerAccountPages(appBase: FastifyInstance, service: Accounts
       currentPassword: b.currentPassword ?? '',
       newEmail: b.newEmail ?? '',
     });
-    if (problems.length === 0) return reply.flash('success', 'email.changeSent').redirect('/account', 303);
+    if (problems.length === 0)
+      return reply.flash('success', 'email.changeSent').redirect('/account', 303);
     const ctx = await ctxOf(request);
-    return reply.status(400).html(<ChangeEmailPage ctx={ctx} form={formWithProblems(ctx.t, b, problems)} current={principal.email} />);
+    return reply
+      .status(400)
+      .html(
+        <ChangeEmailPage
+          ctx={ctx}
+          form={formWithProblems(ctx.t, b, problems)}
+          current={principal.email}
+        />,
+      );
   });
 
-  app.get('/confirm-email-change', { schema: { querystring: TokenQuery } }, async (request, reply) => {
-    const ctx = await ctxOf(request);
-    const token = request.query.token ?? '';
-    const info = await service.emailChangeInfo(token);
-    const { t } = ctx;
-    return reply.header('referrer-policy', 'no-referrer').html(
-      <ConfirmTokenPage
-        ctx={ctx}
-        title={t('email.confirmTitle')}
-        lead={info ? t('email.confirmLead', { username: info.username, email: info.newEmail }) : ''}
-        action="/confirm-email-change"
-        token={info ? token : undefined}
-        submit={t('email.confirmSubmit')}
-        invalidMessage={t('email.confirmInvalid')}
-        invalidLink={{ href: '/account/email', label: t('email.changeTitle') }}
-      />,
-    );
-  });
+  app.get(
+    '/confirm-email-change',
+    { schema: { querystring: TokenQuery } },
+    async (request, reply) => {
+      const ctx = await ctxOf(request);
+      const token = request.query.token ?? '';
+      const info = await service.emailChangeInfo(token);
+      const { t } = ctx;
+      return reply
+        .header('referrer-policy', 'no-referrer')
+        .html(
+          <ConfirmTokenPage
+            ctx={ctx}
+            title={t('email.confirmTitle')}
+            lead={
+              info ? t('email.confirmLead', { username: info.username, email: info.newEmail }) : ''
+            }
+            action="/confirm-email-change"
+            token={info ? token : undefined}
+            submit={t('email.confirmSubmit')}
+            invalidMessage={t('email.confirmInvalid')}
+            invalidLink={{ href: '/account/email', label: t('email.changeTitle') }}
+          />,
+        );
+    },
+  );
 
   app.post('/confirm-email-change', { schema: { body: TokenBody } }, async (request, reply) => {
     const outcome = await service.confirmEmailChange(request.body.token ?? '');
     if (outcome === 'changed') {
-      return reply.flash('success', 'email.changed').redirect(request.principal ? '/account' : '/sign-in', 303);
+      return reply
+        .flash('success', 'email.changed')
+        .redirect(request.principal ? '/account' : '/sign-in', 303);
     }
     return reply.redirect('/confirm-email-change', 303);
   });
@@ -361,11 +453,15 @@ export function registerAccountPages(appBase: FastifyInstance, service: Accounts
     return reply.html(<TwoFactorPage ctx={await ctxOf(request)} view={view} form={emptyForm} />);
   });
 
-  app.post('/account/two-factor/setup', { schema: { body: CsrfOnlyBody } }, async (request, reply) => {
-    const principal = authorize(request);
-    await service.beginTwoFactorSetup(principal.userId);
-    return reply.redirect('/account/two-factor', 303);
-  });
+  app.post(
+    '/account/two-factor/setup',
+    { schema: { body: CsrfOnlyBody } },
+    async (request, reply) => {
+      const principal = authorize(request);
+      await service.beginTwoFactorSetup(principal.userId);
+      return reply.redirect('/account/two-factor', 303);
+    },
+  );
 
   app.post('/account/two-factor/enable', { schema: { body: CodeBody } }, async (request, reply) => {
     const principal = authorize(request);
@@ -375,31 +471,50 @@ export function registerAccountPages(appBase: FastifyInstance, service: Accounts
     const view = await twoFactorView(request);
     return reply
       .status(400)
-      .html(<TwoFactorPage ctx={ctx} view={view} form={formWithProblems(ctx.t, {}, result.problems)} />);
+      .html(
+        <TwoFactorPage ctx={ctx} view={view} form={formWithProblems(ctx.t, {}, result.problems)} />,
+      );
   });
 
-  app.post('/account/two-factor/disable', { schema: { body: DisableTwoFactorBody } }, async (request, reply) => {
-    const principal = authorize(request);
-    const problems = await service.disableTwoFactor(principal, {
-      currentPassword: request.body.currentPassword ?? '',
-      code: request.body.code ?? '',
-    });
-    if (problems.length === 0) return reply.flash('success', 'twoFactor.disabled').redirect('/account/two-factor', 303);
-    const ctx = await ctxOf(request);
-    const view = await twoFactorView(request);
-    return reply.status(400).html(<TwoFactorPage ctx={ctx} view={view} form={formWithProblems(ctx.t, {}, problems)} />);
-  });
+  app.post(
+    '/account/two-factor/disable',
+    { schema: { body: DisableTwoFactorBody } },
+    async (request, reply) => {
+      const principal = authorize(request);
+      const problems = await service.disableTwoFactor(principal, {
+        currentPassword: request.body.currentPassword ?? '',
+        code: request.body.code ?? '',
+      });
+      if (problems.length === 0)
+        return reply.flash('success', 'twoFactor.disabled').redirect('/account/two-factor', 303);
+      const ctx = await ctxOf(request);
+      const view = await twoFactorView(request);
+      return reply
+        .status(400)
+        .html(<TwoFactorPage ctx={ctx} view={view} form={formWithProblems(ctx.t, {}, problems)} />);
+    },
+  );
 
-  app.post('/account/two-factor/recovery-codes', { schema: { body: PasswordOnlyBody } }, async (request, reply) => {
-    const principal = authorize(request);
-    const b = request.body;
-    const result = await service.regenerateRecoveryCodes(principal, b.regenPassword ?? b.currentPassword ?? '');
-    const ctx = await ctxOf(request);
-    if ('codes' in result) return reply.html(<RecoveryCodesPage ctx={ctx} codes={result.codes} />);
-    const problems = result.problems.map((p) => ({ ...p, field: 'regenPassword' }));
-    const view = await twoFactorView(request);
-    return reply.status(400).html(<TwoFactorPage ctx={ctx} view={view} form={formWithProblems(ctx.t, {}, problems)} />);
-  });
+  app.post(
+    '/account/two-factor/recovery-codes',
+    { schema: { body: PasswordOnlyBody } },
+    async (request, reply) => {
+      const principal = authorize(request);
+      const b = request.body;
+      const result = await service.regenerateRecoveryCodes(
+        principal,
+        b.regenPassword ?? b.currentPassword ?? '',
+      );
+      const ctx = await ctxOf(request);
+      if ('codes' in result)
+        return reply.html(<RecoveryCodesPage ctx={ctx} codes={result.codes} />);
+      const problems = result.problems.map((p) => ({ ...p, field: 'regenPassword' }));
+      const view = await twoFactorView(request);
+      return reply
+        .status(400)
+        .html(<TwoFactorPage ctx={ctx} view={view} form={formWithProblems(ctx.t, {}, problems)} />);
+    },
+  );
 
   // ------------------------------------------------------------ sessions
 
@@ -410,7 +525,13 @@ export function registerAccountPages(appBase: FastifyInstance, service: Accounts
     return reply.html(
       <SessionsPage
         ctx={await ctxOf(request)}
-        sessions={rows.map((s) => ({ id: s.id, createdAt: s.created_at, lastSeenAt: s.last_seen_at, ip: s.ip, userAgent: s.user_agent }))}
+        sessions={rows.map((s) => ({
+          id: s.id,
+          createdAt: s.created_at,
+          lastSeenAt: s.last_seen_at,
+          ip: s.ip,
+          userAgent: s.user_agent,
+        }))}
         currentId={principal.sessionId}
         idleMinutes={Math.round(config.sessionIdleMs / 60_000)}
         maxHours={Math.round(config.sessionMaxMs / 3_600_000)}
@@ -418,9 +539,13 @@ export function registerAccountPages(appBase: FastifyInstance, service: Accounts
     );
   });
 
-  app.post('/account/sessions/sign-out-others', { schema: { body: CsrfOnlyBody } }, async (request, reply) => {
-    const principal = authorize(request);
-    await service.signOutOtherSessions(principal);
-    return reply.flash('success', 'sessions.othersEnded').redirect('/account/sessions', 303);
-  });
+  app.post(
+    '/account/sessions/sign-out-others',
+    { schema: { body: CsrfOnlyBody } },
+    async (request, reply) => {
+      const principal = authorize(request);
+      await service.signOutOtherSessions(principal);
+      return reply.flash('success', 'sessions.othersEnded').redirect('/account/sessions', 303);
+    },
+  );
 }

@@ -29,7 +29,12 @@ export function findUserById(db: Executor, id: number) {
 }
 
 export function findUserByIdForUpdate(db: Transaction<DB>, id: number) {
-  return db.selectFrom('users').select(userColumns).where('id', '=', id).forUpdate().executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .select(userColumns)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export function findUserByUsernameOrEmail(db: Executor, identifier: string) {
@@ -37,9 +42,7 @@ export function findUserByUsernameOrEmail(db: Executor, identifier: string) {
   return db
     .selectFrom('users')
     .select(userColumns)
-    .where((eb) =>
-      eb.or([eb(sql`lower(username)`, '=', lower), eb(sql`lower(email)`, '=', lower)]),
-    )
+    .where((eb) => eb.or([eb(sql`lower(username)`, '=', lower), eb(sql`lower(email)`, '=', lower)]))
     .orderBy(sql`lower(username) = ${lower}`, 'desc')
     .executeTakeFirst();
 }
@@ -62,7 +65,9 @@ export async function usernameExists(db: Executor, username: string): Promise<bo
 }
 
 export async function nextCandidateNumber(db: Executor, prefix: string): Promise<string> {
-  const { rows } = await sql<{ n: number }>`select nextval('candidate_number_seq')::int as n`.execute(db);
+  const { rows } = await sql<{
+    n: number;
+  }>`select nextval('candidate_number_seq')::int as n`.execute(db);
   return `${prefix}-${String(rows[0]!.n).padStart(7, '0')}`;
 }
 
@@ -77,6 +82,7 @@ export interface NewUser {
   emailVerified: boolean;
   marketingOptIn: boolean;
   locale: string;
+  timeZone: string;
 }
 
 export async function insertUser(db: Executor, user: NewUser): Promise<number> {
@@ -94,6 +100,7 @@ export async function insertUser(db: Executor, user: NewUser): Promise<number> {
       password_changed_at: user.passwordHash ? new Date() : null,
       marketing_opt_in: user.marketingOptIn,
       locale: user.locale,
+      time_zone: user.timeZone,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -102,7 +109,12 @@ export async function insertUser(db: Executor, user: NewUser): Promise<number> {
 
 export async function insertConsent(
   db: Executor,
-  consent: { userId: number; kind: 'privacy_notice' | 'marketing'; version: number | null; granted: boolean },
+  consent: {
+    userId: number;
+    kind: 'privacy_notice' | 'marketing';
+    version: number | null;
+    granted: boolean;
+  },
 ): Promise<void> {
   await db
     .insertInto('consents')
@@ -138,7 +150,13 @@ export async function acceptedNoticeVersion(db: Executor, userId: number): Promi
 
 export async function insertToken(
   db: Executor,
-  token: { hash: Buffer; userId: number; purpose: AccountTokenPurpose; expiresAt: Date; newEmail?: string },
+  token: {
+    hash: Buffer;
+    userId: number;
+    purpose: AccountTokenPurpose;
+    expiresAt: Date;
+    newEmail?: string;
+  },
 ): Promise<void> {
   await db
     .insertInto('account_tokens')
@@ -153,7 +171,12 @@ export async function insertToken(
 }
 
 /** A token that is unused and unexpired; locked when read inside a transaction. */
-export function findLiveToken(db: Executor, hash: Buffer, purpose: AccountTokenPurpose, lock = false) {
+export function findLiveToken(
+  db: Executor,
+  hash: Buffer,
+  purpose: AccountTokenPurpose,
+  lock = false,
+) {
   let query = db
     .selectFrom('account_tokens')
     .selectAll()
@@ -176,7 +199,11 @@ export async function useToken(db: Executor, id: number): Promise<boolean> {
 }
 
 /** Older links of the same purpose stop working when a new one is sent. */
-export async function retireTokens(db: Executor, userId: number, purpose: AccountTokenPurpose): Promise<void> {
+export async function retireTokens(
+  db: Executor,
+  userId: number,
+  purpose: AccountTokenPurpose,
+): Promise<void> {
   await db
     .updateTable('account_tokens')
     .set({ used_at: new Date() })
@@ -217,7 +244,11 @@ export async function advanceTotpStep(db: Executor, id: number, step: number): P
   return result.numUpdatedRows > 0n;
 }
 
-export async function deleteSessions(db: Executor, userId: number, exceptSessionId?: number): Promise<number> {
+export async function deleteSessions(
+  db: Executor,
+  userId: number,
+  exceptSessionId?: number,
+): Promise<number> {
   let query = db.deleteFrom('sessions').where('user_id', '=', userId);
   if (exceptSessionId !== undefined) query = query.where('id', '<>', exceptSessionId);
   const result = await query.executeTakeFirst();
@@ -235,7 +266,11 @@ export function listSessions(db: Executor, userId: number) {
     .execute();
 }
 
-export async function replaceRecoveryCodes(db: Executor, userId: number, hashes: Buffer[]): Promise<void> {
+export async function replaceRecoveryCodes(
+  db: Executor,
+  userId: number,
+  hashes: Buffer[],
+): Promise<void> {
   await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
   if (hashes.length > 0) {
     await db
@@ -245,7 +280,11 @@ export async function replaceRecoveryCodes(db: Executor, userId: number, hashes:
   }
 }
 
-export async function useRecoveryCode(db: Executor, userId: number, hash: Buffer): Promise<boolean> {
+export async function useRecoveryCode(
+  db: Executor,
+  userId: number,
+  hash: Buffer,
+): Promise<boolean> {
   const result = await db
     .updateTable('recovery_codes')
     .set({ used_at: new Date() })
@@ -267,12 +306,25 @@ export async function countRecoveryCodes(db: Executor, userId: number): Promise<
 }
 
 export async function rolesOf(db: Executor, userId: number): Promise<Role[]> {
-  const rows = await db.selectFrom('user_roles').select('role').where('user_id', '=', userId).execute();
+  const rows = await db
+    .selectFrom('user_roles')
+    .select('role')
+    .where('user_id', '=', userId)
+    .execute();
   return rows.map((r) => r.role).sort();
 }
 
-export async function setRoles(db: Executor, userId: number, roles: Role[], grantedBy: number | null): Promise<void> {
-  await db.deleteFrom('user_roles').where('user_id', '=', userId).where('role', 'not in', roles.length ? roles : ['__none__' as Role]).execute();
+export async function setRoles(
+  db: Executor,
+  userId: number,
+  roles: Role[],
+  grantedBy: number | null,
+): Promise<void> {
+  await db
+    .deleteFrom('user_roles')
+    .where('user_id', '=', userId)
+    .where('role', 'not in', roles.length ? roles : ['__none__' as Role])
+    .execute();
   if (roles.length > 0) {
     await db
       .insertInto('user_roles')
@@ -306,7 +358,11 @@ export async function searchUsers(db: Executor, query: string, limit: number, of
         'given_name',
         'family_name',
         'created_at',
-        sql<Role[]>`array(select role from user_roles r where r.user_id = users.id order by role)`.as('roles'),
+        sql<
+          Role[]
+        >`array(select role from user_roles r where r.user_id = users.id order by role)`.as(
+          'roles',
+        ),
       ])
       .orderBy('id', 'desc')
       .limit(limit)

@@ -18,6 +18,7 @@ export const RegisterBody = Type.Object({
   password: Type.Optional(text(1024)),
   acceptPrivacy: Type.Optional(text(10)),
   marketing: Type.Optional(text(10)),
+  timeZone: Type.Optional(text(64)),
 });
 export type RegisterBody = Static<typeof RegisterBody>;
 

@@ -2,14 +2,19 @@ import type { Config } from '../../config.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { hashPassword, verifyPassword } from '../../platform/auth/passwords.ts';
 import { STAFF_ROLES, type Principal } from '../../platform/auth/session.ts';
-import { decryptSecret, encryptSecret, hashToken, randomToken } from '../../platform/auth/tokens.ts';
+import {
+  decryptSecret,
+  encryptSecret,
+  hashToken,
+  randomToken,
+} from '../../platform/auth/tokens.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { Role } from '../../platform/db/schema.ts';
 import { AppError, ValidationError, type FieldProblem } from '../../platform/http/errors.ts';
 import type { RateLimiter, RateRule } from '../../platform/http/rate-limit.ts';
 import { enqueueJob } from '../../platform/jobs/runner.ts';
 import type { ProgramSettings } from '../../platform/program.ts';
-import { formatDateTime } from '../../platform/i18n/i18n.ts';
+import { formatDateTime, isValidTimeZone } from '../../platform/i18n/i18n.ts';
 import {
   checkCountry,
   checkEmail,
@@ -59,6 +64,8 @@ export interface RegistrationInput {
   acceptPrivacy: boolean;
   marketing: boolean;
   locale: string;
+  /** The browser's IANA time zone, when its script could tell us. */
+  timeZone?: string | undefined;
 }
 
 export type RegistrationOutcome =
@@ -131,8 +138,12 @@ export class AccountsService {
         hasSecondFactor: false,
       }),
     ];
-    if (!input.acceptPrivacy) problems.push({ field: 'acceptPrivacy', messageKey: 'validation.privacyRequired' });
-    if (!problems.some((p) => p.field === 'username') && (await repo.usernameExists(this.db, username))) {
+    if (!input.acceptPrivacy)
+      problems.push({ field: 'acceptPrivacy', messageKey: 'validation.privacyRequired' });
+    if (
+      !problems.some((p) => p.field === 'username') &&
+      (await repo.usernameExists(this.db, username))
+    ) {
       problems.push({ field: 'username', messageKey: 'validation.usernameTaken' });
     }
     if (problems.length > 0) return { kind: 'invalid', problems };
@@ -168,9 +179,20 @@ export class AccountsService {
           emailVerified: false,
           marketingOptIn: input.marketing,
           locale: input.locale,
+          timeZone: input.timeZone && isValidTimeZone(input.timeZone) ? input.timeZone : 'UTC',
         });
-        await repo.insertConsent(trx, { userId, kind: 'privacy_notice', version: notice.version, granted: true });
-        await repo.insertConsent(trx, { userId, kind: 'marketing', version: null, granted: input.marketing });
+        await repo.insertConsent(trx, {
+          userId,
+          kind: 'privacy_notice',
+          version: notice.version,
+          granted: true,
+        });
+        await repo.insertConsent(trx, {
+          userId,
+          kind: 'marketing',
+          version: null,
+          granted: input.marketing,
+        });
         await recordAudit(trx, {
           actorUserId: userId,
           action: 'accounts.registered',
@@ -179,12 +201,20 @@ export class AccountsService {
           details: { privacyNoticeVersion: notice.version, marketing: input.marketing },
           ip,
         });
-        await this.sendVerification(trx, { userId, email, name: input.givenName.trim(), locale: input.locale });
+        await this.sendVerification(trx, {
+          userId,
+          email,
+          name: input.givenName.trim(),
+          locale: input.locale,
+        });
       });
     } catch (error) {
       // Two people racing for one username or address: the loser gets a field error.
       if (isUniqueViolation(error, 'users_username_lower_key')) {
-        return { kind: 'invalid', problems: [{ field: 'username', messageKey: 'validation.usernameTaken' }] };
+        return {
+          kind: 'invalid',
+          problems: [{ field: 'username', messageKey: 'validation.usernameTaken' }],
+        };
       }
       if (isUniqueViolation(error, 'users_email_lower_key')) return { kind: 'registered' };
       throw error;
@@ -192,7 +222,10 @@ export class AccountsService {
     return { kind: 'registered' };
   }
 
-  private async sendVerification(trx: repo.Executor, to: Recipient & { userId: number }): Promise<void> {
+  private async sendVerification(
+    trx: repo.Executor,
+    to: Recipient & { userId: number },
+  ): Promise<void> {
     await repo.retireTokens(trx, to.userId, 'verify_email');
     const token = randomToken();
     await repo.insertToken(trx, {
@@ -243,9 +276,16 @@ export class AccountsService {
   async runResendConfirmation(payload: { email: string }): Promise<void> {
     const user = await repo.findUserByEmail(this.db, payload.email);
     if (!user || user.email_verified_at || user.status !== 'active') return;
-    await this.db.transaction().execute((trx) =>
-      this.sendVerification(trx, { userId: user.id, email: user.email, name: user.given_name, locale: user.locale }),
-    );
+    await this.db
+      .transaction()
+      .execute((trx) =>
+        this.sendVerification(trx, {
+          userId: user.id,
+          email: user.email,
+          name: user.given_name,
+          locale: user.locale,
+        }),
+      );
   }
 
   // ---------------------------------------------------------------- sign in
@@ -256,7 +296,10 @@ export class AccountsService {
     await this.limiter.check(RATE.signInAccount, subject);
     const user = subject ? await repo.findUserByUsernameOrEmail(this.db, subject) : undefined;
     // Unknown users still cost a hash, so the answer takes as long as a wrong password.
-    const ok = await verifyPassword(user?.status === 'active' ? user.password_hash : null, password);
+    const ok = await verifyPassword(
+      user?.status === 'active' ? user.password_hash : null,
+      password,
+    );
     if (!user || !ok) {
       await this.limiter.consume(RATE.signInAddress, ip);
       await this.limiter.consume(RATE.signInAccount, subject);
@@ -284,7 +327,11 @@ export class AccountsService {
     const user = await repo.findUserById(this.db, userId);
     if (!user || !user.totp_secret || !user.totp_enabled_at) return { ok: false };
     if (looksLikeRecoveryCode(code)) {
-      const used = await repo.useRecoveryCode(this.db, userId, hashToken(normalizeRecoveryCode(code)));
+      const used = await repo.useRecoveryCode(
+        this.db,
+        userId,
+        hashToken(normalizeRecoveryCode(code)),
+      );
       if (!used) return { ok: false };
       await recordAudit(this.db, {
         actorUserId: userId,
@@ -353,7 +400,9 @@ export class AccountsService {
     });
   }
 
-  async resetInfo(token: string): Promise<{ username: string; hasSecondFactor: boolean } | undefined> {
+  async resetInfo(
+    token: string,
+  ): Promise<{ username: string; hasSecondFactor: boolean } | undefined> {
     const live = await this.isLiveToken(token, 'reset_password');
     if (!live) return undefined;
     const user = await repo.findUserById(this.db, live.user_id);
@@ -369,7 +418,9 @@ export class AccountsService {
     token: string,
     password: string,
     confirm: string,
-  ): Promise<{ kind: 'done' } | { kind: 'invalid-token' } | { kind: 'invalid'; problems: FieldProblem[] }> {
+  ): Promise<
+    { kind: 'done' } | { kind: 'invalid-token' } | { kind: 'invalid'; problems: FieldProblem[] }
+  > {
     const info = await this.resetInfo(token);
     if (!info) return { kind: 'invalid-token' };
     const problems = checkPassword(password, {
@@ -418,7 +469,10 @@ export class AccountsService {
       body: [
         [
           'mail.passwordChanged.body',
-          { username: user.username, date: formatDateTime(new Date(), { locale: user.locale, timeZone: user.time_zone }) },
+          {
+            username: user.username,
+            date: formatDateTime(new Date(), { locale: user.locale, timeZone: user.time_zone }),
+          },
         ],
       ],
       after: [['mail.passwordChanged.warn']],
@@ -440,13 +494,18 @@ export class AccountsService {
     principal: Principal,
     input: { currentPassword: string; newPassword: string; confirmPassword: string },
   ): Promise<FieldProblem[]> {
-    if (!input.currentPassword) return [{ field: 'currentPassword', messageKey: 'validation.passwordRequired' }];
+    if (!input.currentPassword)
+      return [{ field: 'currentPassword', messageKey: 'validation.passwordRequired' }];
     if (!(await this.checkCurrentPassword(principal.userId, input.currentPassword))) {
       return [{ field: 'currentPassword', messageKey: 'validation.currentPasswordWrong' }];
     }
     const problems = checkPassword(
       input.newPassword,
-      { username: principal.username, programNames: await this.programNames(), hasSecondFactor: principal.twoFactorEnabled },
+      {
+        username: principal.username,
+        programNames: await this.programNames(),
+        hasSecondFactor: principal.twoFactorEnabled,
+      },
       'newPassword',
     );
     if (problems.length === 0 && input.newPassword !== input.confirmPassword) {
@@ -458,7 +517,10 @@ export class AccountsService {
     await this.db.transaction().execute(async (trx) => {
       const user = await repo.findUserByIdForUpdate(trx, principal.userId);
       if (!user) throw new AppError('NOT_FOUND', 404, 'error.notFound');
-      await repo.updateUser(trx, user.id, { password_hash: passwordHash, password_changed_at: new Date() });
+      await repo.updateUser(trx, user.id, {
+        password_hash: passwordHash,
+        password_changed_at: new Date(),
+      });
       await repo.deleteSessions(trx, user.id, principal.sessionId);
       await recordAudit(trx, {
         actorUserId: user.id,
@@ -477,7 +539,8 @@ export class AccountsService {
   ): Promise<FieldProblem[]> {
     const newEmail = normalizeEmail(input.newEmail);
     const problems = checkEmail(newEmail, 'newEmail');
-    if (!input.currentPassword) problems.push({ field: 'currentPassword', messageKey: 'validation.passwordRequired' });
+    if (!input.currentPassword)
+      problems.push({ field: 'currentPassword', messageKey: 'validation.passwordRequired' });
     if (problems.length > 0) return problems;
     if (newEmail.toLowerCase() === principal.email.toLowerCase()) {
       return [{ field: 'newEmail', messageKey: 'validation.sameEmail' }];
@@ -506,7 +569,10 @@ export class AccountsService {
           template: 'accounts.change-email-confirm',
           subject: 'mail.changeEmail.subject',
           body: [['mail.changeEmail.body', { username: user.username }]],
-          action: { label: 'mail.changeEmail.action', url: this.url(`/confirm-email-change?token=${token}`) },
+          action: {
+            label: 'mail.changeEmail.action',
+            url: this.url(`/confirm-email-change?token=${token}`),
+          },
         },
       );
       await sendAccountEmail(trx, program, recipient(user), {
@@ -525,7 +591,9 @@ export class AccountsService {
     return [];
   }
 
-  async emailChangeInfo(token: string): Promise<{ username: string; newEmail: string } | undefined> {
+  async emailChangeInfo(
+    token: string,
+  ): Promise<{ username: string; newEmail: string } | undefined> {
     const live = await this.isLiveToken(token, 'change_email');
     if (!live || !live.new_email) return undefined;
     const user = await repo.findUserById(this.db, live.user_id);
@@ -538,12 +606,16 @@ export class AccountsService {
     try {
       return await this.db.transaction().execute(async (trx) => {
         const live = await repo.findLiveToken(trx, hashToken(token), 'change_email', true);
-        if (!live || !live.new_email || !(await repo.useToken(trx, live.id))) return 'invalid' as const;
+        if (!live || !live.new_email || !(await repo.useToken(trx, live.id)))
+          return 'invalid' as const;
         const user = await repo.findUserByIdForUpdate(trx, live.user_id);
         if (!user) return 'invalid' as const;
         const taken = await repo.findUserByEmail(trx, live.new_email);
         if (taken && taken.id !== user.id) return 'taken' as const;
-        await repo.updateUser(trx, user.id, { email: live.new_email, email_verified_at: new Date() });
+        await repo.updateUser(trx, user.id, {
+          email: live.new_email,
+          email_verified_at: new Date(),
+        });
         await recordAudit(trx, {
           actorUserId: user.id,
           action: 'accounts.email_changed',
@@ -552,12 +624,19 @@ export class AccountsService {
           details: { from: maskEmail(user.email), to: maskEmail(live.new_email) },
         });
         for (const address of [user.email, live.new_email]) {
-          await sendAccountEmail(trx, program, { ...recipient(user), email: address }, {
-            template: 'accounts.email-changed',
-            subject: 'mail.emailChanged.subject',
-            body: [['mail.emailChanged.body', { username: user.username, email: live.new_email }]],
-            after: [['mail.notYou']],
-          });
+          await sendAccountEmail(
+            trx,
+            program,
+            { ...recipient(user), email: address },
+            {
+              template: 'accounts.email-changed',
+              subject: 'mail.emailChanged.subject',
+              body: [
+                ['mail.emailChanged.body', { username: user.username, email: live.new_email }],
+              ],
+              after: [['mail.notYou']],
+            },
+          );
         }
         return 'changed' as const;
       });
@@ -597,7 +676,10 @@ export class AccountsService {
     return { secret, uri, qr: await qrSvg(uri) };
   }
 
-  async enableTwoFactor(principal: Principal, code: string): Promise<{ codes: string[] } | { problems: FieldProblem[] }> {
+  async enableTwoFactor(
+    principal: Principal,
+    code: string,
+  ): Promise<{ codes: string[] } | { problems: FieldProblem[] }> {
     await this.limiter.consume(RATE.secondFactor, `user:${principal.userId}`);
     const program = await this.program.get();
     return this.db.transaction().execute(async (trx) => {
@@ -605,12 +687,25 @@ export class AccountsService {
       if (!user || !user.totp_secret || user.totp_enabled_at) {
         return { problems: [{ field: 'code', messageKey: 'twoFactor.notPending' as const }] };
       }
-      const step = verifyTotp(decryptSecret(this.config.secretKey, TOTP_PURPOSE, user.totp_secret), code);
-      if (step === null) return { problems: [{ field: 'code', messageKey: 'validation.codeWrong' as const }] };
+      const step = verifyTotp(
+        decryptSecret(this.config.secretKey, TOTP_PURPOSE, user.totp_secret),
+        code,
+      );
+      if (step === null)
+        return { problems: [{ field: 'code', messageKey: 'validation.codeWrong' as const }] };
       const codes = newRecoveryCodes();
       await repo.updateUser(trx, user.id, { totp_enabled_at: new Date(), totp_last_step: step });
-      await repo.replaceRecoveryCodes(trx, user.id, codes.map((c) => hashToken(normalizeRecoveryCode(c))));
-      await recordAudit(trx, { actorUserId: user.id, action: 'accounts.two_factor_enabled', subjectType: 'user', subjectId: user.id });
+      await repo.replaceRecoveryCodes(
+        trx,
+        user.id,
+        codes.map((c) => hashToken(normalizeRecoveryCode(c))),
+      );
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        action: 'accounts.two_factor_enabled',
+        subjectType: 'user',
+        subjectId: user.id,
+      });
       await sendAccountEmail(trx, program, recipient(user), {
         template: 'accounts.two-factor-on',
         subject: 'mail.twoFactorOn.subject',
@@ -621,7 +716,10 @@ export class AccountsService {
     });
   }
 
-  async disableTwoFactor(principal: Principal, input: { currentPassword: string; code: string }): Promise<FieldProblem[]> {
+  async disableTwoFactor(
+    principal: Principal,
+    input: { currentPassword: string; code: string },
+  ): Promise<FieldProblem[]> {
     if (principal.roles.some((r) => STAFF_ROLES.includes(r))) {
       return [{ field: 'code', messageKey: 'twoFactor.requiredForStaff' }];
     }
@@ -629,7 +727,13 @@ export class AccountsService {
       return [{ field: 'currentPassword', messageKey: 'validation.currentPasswordWrong' }];
     }
     if ([...input.currentPassword].length < MIN_LENGTH_SINGLE_FACTOR) {
-      return [{ field: 'currentPassword', messageKey: 'twoFactor.disableNeedsLongPassword', params: { min: MIN_LENGTH_SINGLE_FACTOR } }];
+      return [
+        {
+          field: 'currentPassword',
+          messageKey: 'twoFactor.disableNeedsLongPassword',
+          params: { min: MIN_LENGTH_SINGLE_FACTOR },
+        },
+      ];
     }
     const check = await this.verifySecondFactor(principal.userId, input.code);
     if (!check.ok) return [{ field: 'code', messageKey: 'validation.codeWrong' }];
@@ -637,9 +741,18 @@ export class AccountsService {
     await this.db.transaction().execute(async (trx) => {
       const user = await repo.findUserByIdForUpdate(trx, principal.userId);
       if (!user) return;
-      await repo.updateUser(trx, user.id, { totp_secret: null, totp_enabled_at: null, totp_last_step: null });
+      await repo.updateUser(trx, user.id, {
+        totp_secret: null,
+        totp_enabled_at: null,
+        totp_last_step: null,
+      });
       await repo.replaceRecoveryCodes(trx, user.id, []);
-      await recordAudit(trx, { actorUserId: user.id, action: 'accounts.two_factor_disabled', subjectType: 'user', subjectId: user.id });
+      await recordAudit(trx, {
+        actorUserId: user.id,
+        action: 'accounts.two_factor_disabled',
+        subjectType: 'user',
+        subjectId: user.id,
+      });
       await sendAccountEmail(trx, program, recipient(user), {
         template: 'accounts.two-factor-off',
         subject: 'mail.twoFactorOff.subject',
@@ -654,13 +767,20 @@ export class AccountsService {
     principal: Principal,
     currentPassword: string,
   ): Promise<{ codes: string[] } | { problems: FieldProblem[] }> {
-    if (!principal.twoFactorEnabled) return { problems: [{ field: 'currentPassword', messageKey: 'twoFactor.notPending' }] };
+    if (!principal.twoFactorEnabled)
+      return { problems: [{ field: 'currentPassword', messageKey: 'twoFactor.notPending' }] };
     if (!(await this.checkCurrentPassword(principal.userId, currentPassword))) {
-      return { problems: [{ field: 'currentPassword', messageKey: 'validation.currentPasswordWrong' }] };
+      return {
+        problems: [{ field: 'currentPassword', messageKey: 'validation.currentPasswordWrong' }],
+      };
     }
     const codes = newRecoveryCodes();
     await this.db.transaction().execute(async (trx) => {
-      await repo.replaceRecoveryCodes(trx, principal.userId, codes.map((c) => hashToken(normalizeRecoveryCode(c))));
+      await repo.replaceRecoveryCodes(
+        trx,
+        principal.userId,
+        codes.map((c) => hashToken(normalizeRecoveryCode(c))),
+      );
       await recordAudit(trx, {
         actorUserId: principal.userId,
         action: 'accounts.recovery_codes_regenerated',
@@ -712,7 +832,12 @@ export class AccountsService {
     return repo.searchUsers(this.db, query, pageSize, (page - 1) * pageSize);
   }
 
-  async setRoles(actor: Principal, userId: number, roles: Role[], ip: string): Promise<FieldProblem[]> {
+  async setRoles(
+    actor: Principal,
+    userId: number,
+    roles: Role[],
+    ip: string,
+  ): Promise<FieldProblem[]> {
     const unique = [...new Set(roles)].sort();
     if (actor.userId === userId && !unique.includes('admin')) {
       return [{ field: 'roles', messageKey: 'admin.cannotRemoveOwnAdmin' }];
@@ -740,7 +865,10 @@ export class AccountsService {
    * Creates a ready account (CLI `create-admin`, the demo seed, partner
    * onboarding later). The password is checked against the same policy.
    */
-  async createAccount(input: NewAccount, actorUserId: number | null = null): Promise<{ id: number; candidateNumber: string }> {
+  async createAccount(
+    input: NewAccount,
+    actorUserId: number | null = null,
+  ): Promise<{ id: number; candidateNumber: string }> {
     const problems = [
       ...checkUsername(input.username),
       ...checkEmail(input.email),
@@ -755,10 +883,16 @@ export class AccountsService {
           })
         : []),
     ];
-    if (!problems.some((p) => p.field === 'username') && (await repo.usernameExists(this.db, input.username))) {
+    if (
+      !problems.some((p) => p.field === 'username') &&
+      (await repo.usernameExists(this.db, input.username))
+    ) {
       problems.push({ field: 'username', messageKey: 'validation.usernameTaken' });
     }
-    if (!problems.some((p) => p.field === 'email') && (await repo.findUserByEmail(this.db, input.email))) {
+    if (
+      !problems.some((p) => p.field === 'email') &&
+      (await repo.findUserByEmail(this.db, input.email))
+    ) {
       problems.push({ field: 'email', messageKey: 'validation.emailTaken' });
     }
     if (problems.length > 0) throw new ValidationError(problems);
@@ -777,6 +911,7 @@ export class AccountsService {
         emailVerified: input.emailVerified ?? true,
         marketingOptIn: false,
         locale: input.locale ?? 'en',
+        timeZone: 'UTC',
       });
       if (input.totpSecret) {
         await repo.updateUser(trx, id, {
@@ -786,7 +921,13 @@ export class AccountsService {
       }
       if (input.acceptPrivacy) {
         const notice = await repo.currentPrivacyNotice(trx);
-        if (notice) await repo.insertConsent(trx, { userId: id, kind: 'privacy_notice', version: notice.version, granted: true });
+        if (notice)
+          await repo.insertConsent(trx, {
+            userId: id,
+            kind: 'privacy_notice',
+            version: notice.version,
+            granted: true,
+          });
       }
       if (input.roles?.length) await repo.setRoles(trx, id, input.roles, actorUserId);
       await recordAudit(trx, {
@@ -801,7 +942,12 @@ export class AccountsService {
   }
 }
 
-function recipient(user: { id: number; email: string; given_name: string; locale: string }): Recipient {
+function recipient(user: {
+  id: number;
+  email: string;
+  given_name: string;
+  locale: string;
+}): Recipient {
   return { userId: user.id, email: user.email, name: user.given_name, locale: user.locale };
 }
 
@@ -813,5 +959,7 @@ export function maskEmail(email: string): string {
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
   const e = error as { code?: string; constraint?: string; message?: string };
-  return e?.code === '23505' && (e.constraint === constraint || (e.message ?? '').includes(constraint));
+  return (
+    e?.code === '23505' && (e.constraint === constraint || (e.message ?? '').includes(constraint))
+  );
 }

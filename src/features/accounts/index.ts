@@ -22,8 +22,12 @@ export default fp(
     app.decorate('accounts', service);
 
     jobs.register('accounts.send-username', (payload) => service.runSendUsername(payload));
-    jobs.register('accounts.send-password-reset', (payload) => service.runSendPasswordReset(payload));
-    jobs.register('accounts.resend-confirmation', (payload) => service.runResendConfirmation(payload));
+    jobs.register('accounts.send-password-reset', (payload) =>
+      service.runSendPasswordReset(payload),
+    );
+    jobs.register('accounts.resend-confirmation', (payload) =>
+      service.runResendConfirmation(payload),
+    );
 
     registerAccountPages(app, service);
     registerAccountApi(app);

@@ -15,9 +15,7 @@ export const MAX_LENGTH = 256;
 let blocklist: Set<string> | undefined;
 
 function commonPasswords(): Set<string> {
-  blocklist ??= new Set(
-    (dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()),
-  );
+  blocklist ??= new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
   return blocklist;
 }
 
@@ -31,13 +29,18 @@ export interface PasswordContext {
   readonly hasSecondFactor: boolean;
 }
 
-export function checkPassword(password: string, ctx: PasswordContext, field = 'password'): FieldProblem[] {
+export function checkPassword(
+  password: string,
+  ctx: PasswordContext,
+  field = 'password',
+): FieldProblem[] {
   const min = ctx.hasSecondFactor ? MIN_LENGTH_WITH_SECOND_FACTOR : MIN_LENGTH_SINGLE_FACTOR;
   // Count characters as people see them, not UTF-16 units.
   const length = [...password].length;
   if (length === 0) return [{ field, messageKey: 'password.required' }];
   if (length < min) return [{ field, messageKey: 'password.tooShort', params: { min } }];
-  if (length > MAX_LENGTH) return [{ field, messageKey: 'password.tooLong', params: { max: MAX_LENGTH } }];
+  if (length > MAX_LENGTH)
+    return [{ field, messageKey: 'password.tooLong', params: { max: MAX_LENGTH } }];
   const lower = password.toLowerCase();
   if (commonPasswords().has(lower) || isRepetitive(lower)) {
     return [{ field, messageKey: 'password.common' }];
@@ -48,7 +51,8 @@ export function checkPassword(password: string, ctx: PasswordContext, field = 'p
   }
   for (const name of ctx.programNames) {
     const n = name.trim().toLowerCase();
-    if (n.length >= 3 && lower.includes(n)) return [{ field, messageKey: 'password.containsProgram' }];
+    if (n.length >= 3 && lower.includes(n))
+      return [{ field, messageKey: 'password.containsProgram' }];
   }
   return [];
 }

@@ -10,7 +10,14 @@ export function newTotpSecret(): string {
 }
 
 function totp(secretBase32: string, label = 'account', issuer = 'Laurel'): TOTP {
-  return new TOTP({ issuer, label, algorithm: 'SHA1', digits: 6, period: PERIOD, secret: Secret.fromBase32(secretBase32) });
+  return new TOTP({
+    issuer,
+    label,
+    algorithm: 'SHA1',
+    digits: 6,
+    period: PERIOD,
+    secret: Secret.fromBase32(secretBase32),
+  });
 }
 
 export function totpUri(secretBase32: string, label: string, issuer: string): string {
@@ -44,7 +51,10 @@ const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 /** Ten single-use recovery codes like `k7m2p-x9qrt` (50 bits each). */
 export function newRecoveryCodes(count = 10): string[] {
   return Array.from({ length: count }, () => {
-    const chars = Array.from({ length: 10 }, () => RECOVERY_ALPHABET[crypto.randomInt(RECOVERY_ALPHABET.length)]);
+    const chars = Array.from(
+      { length: 10 },
+      () => RECOVERY_ALPHABET[crypto.randomInt(RECOVERY_ALPHABET.length)],
+    );
     return `${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`;
   });
 }

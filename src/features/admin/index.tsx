@@ -19,7 +19,13 @@ export default fp(
   async function admin(appBase: FastifyInstance) {
     const app = appBase.withTypeProvider<TypeBoxTypeProvider>();
     const { config, db, mail } = app.platform;
-    registerNavItem({ area: 'staff', href: '/admin/users', label: 'nav.users', roles: ['admin'], order: 90 });
+    registerNavItem({
+      area: 'staff',
+      href: '/admin/users',
+      label: 'nav.users',
+      roles: ['admin'],
+      order: 90,
+    });
 
     app.get(
       '/admin/users',
@@ -73,7 +79,13 @@ export default fp(
     app.get('/admin/users/:id', { schema: { params: IdParams } }, async (request, reply) => {
       authorize(request, 'admin');
       const user = await userView(request.params.id);
-      return reply.html(<UserRolesPage ctx={await app.pageContext(request)} user={user} form={{ ...emptyForm, roles: user.roles }} />);
+      return reply.html(
+        <UserRolesPage
+          ctx={await app.pageContext(request)}
+          user={user}
+          form={{ ...emptyForm, roles: user.roles }}
+        />,
+      );
     });
 
     app.post(
@@ -92,13 +104,21 @@ export default fp(
         const roles = (request.body.roles ?? []) as Role[];
         const problems = await app.accounts.setRoles(actor, request.params.id, roles, request.ip);
         if (problems.length === 0) {
-          return reply.flash('success', 'admin.rolesSaved').redirect(`/admin/users/${request.params.id}`, 303);
+          return reply
+            .flash('success', 'admin.rolesSaved')
+            .redirect(`/admin/users/${request.params.id}`, 303);
         }
         const ctx = await app.pageContext(request);
         const user = await userView(request.params.id);
         return reply
           .status(400)
-          .html(<UserRolesPage ctx={ctx} user={user} form={{ ...formWithProblems(ctx.t, {}, problems), roles }} />);
+          .html(
+            <UserRolesPage
+              ctx={ctx}
+              user={user}
+              form={{ ...formWithProblems(ctx.t, {}, problems), roles }}
+            />,
+          );
       },
     );
 
@@ -109,7 +129,13 @@ export default fp(
         return reply.html(
           <MailboxPage
             ctx={await app.pageContext(request)}
-            mails={rows.map((m) => ({ id: m.id, to: m.to_address, subject: m.subject, createdAt: m.created_at, status: m.status }))}
+            mails={rows.map((m) => ({
+              id: m.id,
+              to: m.to_address,
+              subject: m.subject,
+              createdAt: m.created_at,
+              status: m.status,
+            }))}
           />,
         );
       });
@@ -119,7 +145,14 @@ export default fp(
         return reply.html(
           <MailPage
             ctx={await app.pageContext(request)}
-            mail={{ id: m.id, to: m.to_address, subject: m.subject, createdAt: m.created_at, status: m.status, text: m.text }}
+            mail={{
+              id: m.id,
+              to: m.to_address,
+              subject: m.subject,
+              createdAt: m.created_at,
+              status: m.status,
+              text: m.text,
+            }}
           />,
         );
       });
@@ -128,7 +161,10 @@ export default fp(
         if (!m) throw notFound();
         // The email's own HTML uses inline styles; a sandbox keeps it from doing anything else.
         return reply
-          .header('content-security-policy', "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+          .header(
+            'content-security-policy',
+            "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+          )
           .header('cache-control', 'no-store')
           .type('text/html; charset=utf-8')
           .send(m.html);

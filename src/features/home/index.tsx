@@ -24,7 +24,11 @@ export default fp(
       return reply.html(
         <PrivacyPage
           ctx={await app.pageContext(request)}
-          notice={notice ? { version: notice.version, body: notice.body, effectiveAt: notice.effective_at } : undefined}
+          notice={
+            notice
+              ? { version: notice.version, body: notice.body, effectiveAt: notice.effective_at }
+              : undefined
+          }
         />,
       );
     });

@@ -17,7 +17,10 @@ let dummyHash: Promise<string> | undefined;
  * Verifies a password; with no hash (unknown user) it still spends the same
  * time on a dummy hash so that timing does not tell whether an account exists.
  */
-export async function verifyPassword(stored: string | null | undefined, password: string): Promise<boolean> {
+export async function verifyPassword(
+  stored: string | null | undefined,
+  password: string,
+): Promise<boolean> {
   if (!stored) {
     dummyHash ??= hashPassword('laurel-dummy-password-for-timing');
     await verify(await dummyHash, password).catch(() => false);

@@ -8,7 +8,12 @@ import { hashToken, randomToken } from './tokens.ts';
 
 export type { Role };
 export const STAFF_ROLES: readonly Role[] = ['support_agent', 'program_manager', 'admin'];
-export const ALL_ROLES: readonly Role[] = ['partner_admin', 'support_agent', 'program_manager', 'admin'];
+export const ALL_ROLES: readonly Role[] = [
+  'partner_admin',
+  'support_agent',
+  'program_manager',
+  'admin',
+];
 
 /** Who is making the request; null when nobody has signed in. */
 export interface Principal {
@@ -195,7 +200,8 @@ export function authorize(request: FastifyRequest, ...roles: Role[]): Principal 
   const principal = request.principal;
   if (!principal) throw new SignInRequiredError();
   if (roles.length === 0) return principal;
-  const allowed = roles.some((role) => principal.roles.includes(role)) || principal.roles.includes('admin');
+  const allowed =
+    roles.some((role) => principal.roles.includes(role)) || principal.roles.includes('admin');
   if (!allowed) throw forbidden();
   if (roles.some((r) => STAFF_ROLES.includes(r)) && !principal.twoFactorEnabled) {
     throw new TwoFactorRequiredError();

@@ -7,10 +7,14 @@ const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 /** Every `migrations/*.ts` file, named by its date-prefixed file name, which fixes the order. */
 class DirectoryMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
-    const files = (await fs.readdir(MIGRATIONS_DIR)).filter((f) => /^\d{4}-\d{2}-\d{2}-.*\.ts$/.test(f));
+    const files = (await fs.readdir(MIGRATIONS_DIR)).filter((f) =>
+      /^\d{4}-\d{2}-\d{2}-.*\.ts$/.test(f),
+    );
     const migrations: Record<string, Migration> = {};
     for (const file of files.sort()) {
-      migrations[file.replace(/\.ts$/, '')] = (await import(new URL(file, MIGRATIONS_DIR).href)) as Migration;
+      migrations[file.replace(/\.ts$/, '')] = (await import(
+        new URL(file, MIGRATIONS_DIR).href
+      )) as Migration;
     }
     return migrations;
   }

@@ -22,7 +22,11 @@ export function registerAssets(app: FastifyInstance): void {
     const type = TYPES[ext];
     if (!type) continue;
     const body = fs.readFileSync(new URL(name, PUBLIC_DIR));
-    files.set(name, { body, type, etag: `"${crypto.createHash('sha1').update(body).digest('base64url')}"` });
+    files.set(name, {
+      body,
+      type,
+      etag: `"${crypto.createHash('sha1').update(body).digest('base64url')}"`,
+    });
   }
 
   app.get('/assets/theme.css', { logLevel: 'warn' }, async (_request, reply) => {
@@ -34,15 +38,19 @@ export function registerAssets(app: FastifyInstance): void {
       .send(`:root { --accent: ${accent}; }\n`);
   });
 
-  app.get<{ Params: { name: string } }>('/assets/:name', { logLevel: 'warn' }, async (request, reply) => {
-    const file = files.get(request.params.name);
-    if (!file) return reply.callNotFound();
-    if (request.headers['if-none-match'] === file.etag) return reply.status(304).send();
-    return reply
-      .type(file.type)
-      .header('etag', file.etag)
-      .header('cache-control', 'public, max-age=3600')
-      .header('x-content-type-options', 'nosniff')
-      .send(file.body);
-  });
+  app.get<{ Params: { name: string } }>(
+    '/assets/:name',
+    { logLevel: 'warn' },
+    async (request, reply) => {
+      const file = files.get(request.params.name);
+      if (!file) return reply.callNotFound();
+      if (request.headers['if-none-match'] === file.etag) return reply.status(304).send();
+      return reply
+        .type(file.type)
+        .header('etag', file.etag)
+        .header('cache-control', 'public, max-age=3600')
+        .header('x-content-type-options', 'nosniff')
+        .send(file.body);
+    },
+  );
 }

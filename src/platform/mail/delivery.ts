@@ -122,9 +122,13 @@ export class MailDelivery {
 
   private fromAddress(programName: string): string | { name: string; address: string } {
     const configured = this.config.mailFrom;
-    if (configured) return configured.includes('<') ? configured : { name: programName, address: configured };
+    if (configured)
+      return configured.includes('<') ? configured : { name: programName, address: configured };
     const host = new URL(this.config.publicUrl).hostname;
-    return { name: programName, address: `no-reply@${host.includes('.') ? host : `${host}.localdomain`}` };
+    return {
+      name: programName,
+      address: `no-reply@${host.includes('.') ? host : `${host}.localdomain`}`,
+    };
   }
 
   close(): void {

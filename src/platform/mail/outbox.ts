@@ -37,7 +37,11 @@ type Executor = Kysely<DB> | Transaction<DB>;
  * Writes the email to the outbox. Call it with the transaction that makes
  * the change the email reports, so that either both happen or neither does.
  */
-export async function queueEmail(db: Executor, program: ProgramInfo, input: QueueEmailInput): Promise<number> {
+export async function queueEmail(
+  db: Executor,
+  program: ProgramInfo,
+  input: QueueEmailInput,
+): Promise<number> {
   const { html, text } = renderEmail(program, input.content, input.footer);
   const row = await db
     .insertInto('outbox')

@@ -1,5 +1,11 @@
 import type { PageContext } from '../../../platform/html/context.ts';
-import { CsrfField, ErrorSummary, PageHeading, TextField, type FormState } from '../../../platform/html/forms.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  PageHeading,
+  TextField,
+  type FormState,
+} from '../../../platform/html/forms.tsx';
 import { Layout } from '../../../platform/html/layout.tsx';
 import { countryName } from '../../../platform/i18n/countries.ts';
 import type { Role } from '../../../platform/db/schema.ts';
@@ -16,7 +22,13 @@ export interface AccountView {
   roles: Role[];
 }
 
-export function AccountPage({ ctx, account }: { ctx: PageContext; account: AccountView }): JSX.Element {
+export function AccountPage({
+  ctx,
+  account,
+}: {
+  ctx: PageContext;
+  account: AccountView;
+}): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('account.title')}>
@@ -36,7 +48,9 @@ export function AccountPage({ ctx, account }: { ctx: PageContext; account: Accou
         <dt safe>{t('account.country')}</dt>
         <dd safe>{countryName(account.country, ctx.locale)}</dd>
         <dt safe>{t('account.roles')}</dt>
-        <dd safe>{[t('role.candidate'), ...account.roles.map((r) => t(`role.${r}`))].join(', ')}</dd>
+        <dd safe>
+          {[t('role.candidate'), ...account.roles.map((r) => t(`role.${r}`))].join(', ')}
+        </dd>
       </dl>
       <h2 safe>{t('account.security')}</h2>
       <ul class="link-list link-list--large">
@@ -81,10 +95,20 @@ export function ChangePasswordPage({
   return (
     <Layout ctx={ctx} title={t('password.changeTitle')}>
       <PageHeading title={t('password.changeTitle')} />
-      <ErrorSummary ctx={ctx} form={form} order={['currentPassword', 'newPassword', 'confirmPassword']} />
+      <ErrorSummary
+        ctx={ctx}
+        form={form}
+        order={['currentPassword', 'newPassword', 'confirmPassword']}
+      />
       <form method="post" action="/account/password" novalidate>
         <CsrfField ctx={ctx} />
-        <TextField name="currentPassword" type="password" label={t('password.current')} form={form} autocomplete="current-password" />
+        <TextField
+          name="currentPassword"
+          type="password"
+          label={t('password.current')}
+          form={form}
+          autocomplete="current-password"
+        />
         <TextField
           name="newPassword"
           type="password"
@@ -95,7 +119,13 @@ export function ChangePasswordPage({
           form={form}
           autocomplete="new-password"
         />
-        <TextField name="confirmPassword" type="password" label={t('password.confirm')} form={form} autocomplete="new-password" />
+        <TextField
+          name="confirmPassword"
+          type="password"
+          label={t('password.confirm')}
+          form={form}
+          autocomplete="new-password"
+        />
         <button type="submit" class="button" safe>
           {t('password.changeSubmit')}
         </button>
@@ -104,7 +134,15 @@ export function ChangePasswordPage({
   );
 }
 
-export function ChangeEmailPage({ ctx, form, current }: { ctx: PageContext; form: FormState; current: string }): JSX.Element {
+export function ChangeEmailPage({
+  ctx,
+  form,
+  current,
+}: {
+  ctx: PageContext;
+  form: FormState;
+  current: string;
+}): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('email.changeTitle')}>
@@ -116,8 +154,21 @@ export function ChangeEmailPage({ ctx, form, current }: { ctx: PageContext; form
       <ErrorSummary ctx={ctx} form={form} order={['newEmail', 'currentPassword']} />
       <form method="post" action="/account/email" novalidate>
         <CsrfField ctx={ctx} />
-        <TextField name="newEmail" type="email" label={t('email.new')} form={form} autocomplete="email" spellcheck={false} />
-        <TextField name="currentPassword" type="password" label={t('password.current')} form={form} autocomplete="current-password" />
+        <TextField
+          name="newEmail"
+          type="email"
+          label={t('email.new')}
+          form={form}
+          autocomplete="email"
+          spellcheck={false}
+        />
+        <TextField
+          name="currentPassword"
+          type="password"
+          label={t('password.current')}
+          form={form}
+          autocomplete="current-password"
+        />
         <button type="submit" class="button" safe>
           {t('email.changeSubmit')}
         </button>
@@ -162,7 +213,13 @@ export function TwoFactorPage({
             <p class="secret" id="totp-secret" safe>
               {view.setup.secret.replace(/(.{4})/g, '$1 ').trim()}
             </p>
-            <button type="button" class="button button--secondary button--small" data-copy={view.setup.secret} hidden safe>
+            <button
+              type="button"
+              class="button button--secondary button--small"
+              data-copy={view.setup.secret}
+              hidden
+              safe
+            >
               {t('twoFactor.copy')}
             </button>
           </li>
@@ -228,8 +285,20 @@ export function TwoFactorPage({
               <p safe>{t('twoFactor.disableLead')}</p>
               <form method="post" action="/account/two-factor/disable" novalidate>
                 <CsrfField ctx={ctx} />
-                <TextField name="currentPassword" type="password" label={t('password.current')} form={form} autocomplete="current-password" />
-                <TextField name="code" label={t('signIn.code')} form={form} autocomplete="one-time-code" width="short" />
+                <TextField
+                  name="currentPassword"
+                  type="password"
+                  label={t('password.current')}
+                  form={form}
+                  autocomplete="current-password"
+                />
+                <TextField
+                  name="code"
+                  label={t('signIn.code')}
+                  form={form}
+                  autocomplete="one-time-code"
+                  width="short"
+                />
                 <button type="submit" class="button button--danger" safe>
                   {t('twoFactor.disable')}
                 </button>
@@ -257,7 +326,13 @@ export function TwoFactorPage({
   );
 }
 
-export function RecoveryCodesPage({ ctx, codes }: { ctx: PageContext; codes: string[] }): JSX.Element {
+export function RecoveryCodesPage({
+  ctx,
+  codes,
+}: {
+  ctx: PageContext;
+  codes: string[];
+}): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('twoFactor.enabledTitle')}>
@@ -265,13 +340,19 @@ export function RecoveryCodesPage({ ctx, codes }: { ctx: PageContext; codes: str
       <div class="banner banner--warning" role="status">
         <p safe>{t('twoFactor.codesLead')}</p>
       </div>
-      <ul class="codes" aria-label="Recovery codes">
+      <ul class="codes" aria-label={t('twoFactor.codesLabel')}>
         {codes.map((c) => (
           <li safe>{c}</li>
         ))}
       </ul>
       <div class="button-row">
-        <button type="button" class="button button--secondary" data-copy={codes.join('\n')} hidden safe>
+        <button
+          type="button"
+          class="button button--secondary"
+          data-copy={codes.join('\n')}
+          hidden
+          safe
+        >
           {t('twoFactor.copy')}
         </button>
         <a class="button" href="/account/two-factor" safe>
@@ -307,7 +388,10 @@ export function SessionsPage({
   const others = sessions.filter((s) => s.id !== currentId);
   return (
     <Layout ctx={ctx} title={t('sessions.title')}>
-      <PageHeading title={t('sessions.title')} lead={t('sessions.lead', { idle: idleMinutes, max: maxHours })} />
+      <PageHeading
+        title={t('sessions.title')}
+        lead={t('sessions.lead', { idle: idleMinutes, max: maxHours })}
+      />
       <div class="table-wrap">
         <table class="table">
           <thead>
@@ -330,7 +414,7 @@ export function SessionsPage({
             {sessions.map((s) => (
               <tr>
                 <td>
-                  <span safe>{describeAgent(s.userAgent)}</span>
+                  <span safe>{describeAgent(s.userAgent, t)}</span>
                   {s.id === currentId ? (
                     <>
                       {' '}
@@ -367,8 +451,8 @@ export function SessionsPage({
 }
 
 /** A readable browser name from a User-Agent string, good enough to recognise a device. */
-export function describeAgent(ua: string | null): string {
-  if (!ua) return 'Unknown browser';
+export function describeAgent(ua: string | null, t: PageContext['t']): string {
+  if (!ua) return t('sessions.unknownBrowser');
   const browser = /Edg\//.test(ua)
     ? 'Edge'
     : /Firefox\//.test(ua)
@@ -377,7 +461,7 @@ export function describeAgent(ua: string | null): string {
         ? 'Chrome'
         : /Safari\//.test(ua)
           ? 'Safari'
-          : ua.split(/[ /]/)[0] || 'Unknown browser';
+          : ua.split(/[ /]/)[0] || t('sessions.unknownBrowser');
   const os = /Windows/.test(ua)
     ? 'Windows'
     : /Android/.test(ua)
@@ -389,5 +473,5 @@ export function describeAgent(ua: string | null): string {
           : /Linux/.test(ua)
             ? 'Linux'
             : '';
-  return os ? `${browser} on ${os}` : browser;
+  return os ? t('sessions.browserOn', { browser, os }) : browser;
 }

@@ -36,13 +36,22 @@ export function RegisterPage({
       </Layout>
     );
   }
-  const order = ['username', 'email', 'givenName', 'familyName', 'country', 'password', 'acceptPrivacy'];
+  const order = [
+    'username',
+    'email',
+    'givenName',
+    'familyName',
+    'country',
+    'password',
+    'acceptPrivacy',
+  ];
   return (
     <Layout ctx={ctx} title={t('register.title')} index>
       <PageHeading title={t('register.title')} lead={t('register.lead')} />
       <ErrorSummary ctx={ctx} form={form} order={order} />
       <form method="post" action="/register" novalidate>
         <CsrfField ctx={ctx} />
+        <input type="hidden" name="timeZone" value={form.values.timeZone ?? ''} data-time-zone />
         <TextField
           name="username"
           label={t('register.username')}
@@ -104,7 +113,11 @@ export function RegisterPage({
           label={<span safe>{t('register.privacyAccept')}</span>}
           form={form}
         />
-        <Checkbox name="marketing" label={<span safe>{t('register.marketing')}</span>} form={form} />
+        <Checkbox
+          name="marketing"
+          label={<span safe>{t('register.marketing')}</span>}
+          form={form}
+        />
         <div class="button-row">
           <button type="submit" class="button" safe>
             {t('register.submit')}
@@ -118,7 +131,13 @@ export function RegisterPage({
   );
 }
 
-export function PartnerGuardPage({ ctx, organization }: { ctx: PageContext; organization: string }): JSX.Element {
+export function PartnerGuardPage({
+  ctx,
+  organization,
+}: {
+  ctx: PageContext;
+  organization: string;
+}): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('register.partnerTitle')}>
@@ -144,11 +163,22 @@ export function CheckEmailPage({ ctx }: { ctx: PageContext }): JSX.Element {
   );
 }
 
-export function ResendPage({ ctx, form, sent }: { ctx: PageContext; form: FormState; sent: boolean }): JSX.Element {
+export function ResendPage({
+  ctx,
+  form,
+  sent,
+}: {
+  ctx: PageContext;
+  form: FormState;
+  sent: boolean;
+}): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('register.resendTitle')}>
-      <PageHeading title={t('register.resendTitle')} lead={sent ? undefined : t('register.resendLead')} />
+      <PageHeading
+        title={t('register.resendTitle')}
+        lead={sent ? undefined : t('register.resendLead')}
+      />
       {sent ? (
         <div class="banner banner--success" role="status">
           <p safe>{t('register.resentBody')}</p>
@@ -158,7 +188,13 @@ export function ResendPage({ ctx, form, sent }: { ctx: PageContext; form: FormSt
           <ErrorSummary ctx={ctx} form={form} order={['email']} />
           <form method="post" action="/confirm-email/resend" novalidate>
             <CsrfField ctx={ctx} />
-            <TextField name="email" type="email" label={t('register.email')} form={form} autocomplete="email" />
+            <TextField
+              name="email"
+              type="email"
+              label={t('register.email')}
+              form={form}
+              autocomplete="email"
+            />
             <button type="submit" class="button" safe>
               {t('register.resendSubmit')}
             </button>
@@ -257,7 +293,13 @@ export function SignInPage({
           autocomplete="username"
           spellcheck={false}
         />
-        <TextField name="password" type="password" label={t('signIn.password')} form={form} autocomplete="current-password" />
+        <TextField
+          name="password"
+          type="password"
+          label={t('signIn.password')}
+          form={form}
+          autocomplete="current-password"
+        />
         <div class="button-row">
           <button type="submit" class="button" safe>
             {t('signIn.submit')}
@@ -280,11 +322,20 @@ export function SignInPage({
   );
 }
 
-export function SecondFactorPage({ ctx, form }: { ctx: PageContext; form: FormState }): JSX.Element {
+export function SecondFactorPage({
+  ctx,
+  form,
+}: {
+  ctx: PageContext;
+  form: FormState;
+}): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('signIn.twoFactorTitle')}>
-      <PageHeading title={t('signIn.twoFactorTitle')} lead={t('signIn.twoFactorLead', { program: ctx.program.name })} />
+      <PageHeading
+        title={t('signIn.twoFactorTitle')}
+        lead={t('signIn.twoFactorLead', { program: ctx.program.name })}
+      />
       <ErrorSummary ctx={ctx} form={form} order={['code']} />
       <form method="post" action="/sign-in/two-factor" novalidate>
         <CsrfField ctx={ctx} />
@@ -416,7 +467,10 @@ export function ResetPasswordPage({
   }
   return (
     <Layout ctx={ctx} title={t('recovery.resetTitle')}>
-      <PageHeading title={t('recovery.resetTitle')} lead={t('recovery.resetLead', { username: info.username })} />
+      <PageHeading
+        title={t('recovery.resetTitle')}
+        lead={t('recovery.resetLead', { username: info.username })}
+      />
       <ErrorSummary ctx={ctx} form={form} order={['password', 'confirmPassword']} />
       <form method="post" action="/reset-password" novalidate>
         <CsrfField ctx={ctx} />
@@ -426,7 +480,9 @@ export function ResetPasswordPage({
           name="password"
           type="password"
           label={t('recovery.newPassword')}
-          hint={t('register.passwordHint', { min: info.hasSecondFactor ? 8 : MIN_LENGTH_SINGLE_FACTOR })}
+          hint={t('register.passwordHint', {
+            min: info.hasSecondFactor ? 8 : MIN_LENGTH_SINGLE_FACTOR,
+          })}
           form={form}
           autocomplete="new-password"
         />

@@ -11,7 +11,13 @@ export interface MailSummary {
   status: string;
 }
 
-export function MailboxPage({ ctx, mails }: { ctx: PageContext; mails: MailSummary[] }): JSX.Element {
+export function MailboxPage({
+  ctx,
+  mails,
+}: {
+  ctx: PageContext;
+  mails: MailSummary[];
+}): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('mailbox.title')} wide>

@@ -1,5 +1,10 @@
 import type { PageContext } from '../../../platform/html/context.ts';
-import { CsrfField, ErrorSummary, PageHeading, type FormState } from '../../../platform/html/forms.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  PageHeading,
+  type FormState,
+} from '../../../platform/html/forms.tsx';
 import { Layout } from '../../../platform/html/layout.tsx';
 import { ALL_ROLES } from '../../../platform/auth/session.ts';
 import type { Role } from '../../../platform/db/schema.ts';
@@ -30,7 +35,8 @@ export function UsersPage({
 }): JSX.Element {
   const { t } = ctx;
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  const link = (p: number) => `/admin/users?${new URLSearchParams({ q: query, page: String(p) }).toString()}`;
+  const link = (p: number) =>
+    `/admin/users?${new URLSearchParams({ q: query, page: String(p) }).toString()}`;
   return (
     <Layout ctx={ctx} title={t('admin.usersTitle')} wide>
       <PageHeading title={t('admin.usersTitle')} />
@@ -92,7 +98,7 @@ export function UsersPage({
         </div>
       )}
       {pages > 1 ? (
-        <nav class="pagination" aria-label="Pages">
+        <nav class="pagination" aria-label={t('layout.pagination')}>
           {page > 1 ? (
             <a href={link(page - 1)} rel="prev" safe>
               {t('admin.previous')}
@@ -155,7 +161,13 @@ export function UserRolesPage({
           )}
           {ALL_ROLES.map((role) => (
             <div class="checkbox field">
-              <input id={`role-${role}`} type="checkbox" name="roles" value={role} checked={form.roles.includes(role)} />
+              <input
+                id={`role-${role}`}
+                type="checkbox"
+                name="roles"
+                value={role}
+                checked={form.roles.includes(role)}
+              />
               <label for={`role-${role}`} safe>
                 {t(`role.${role}`)}
               </label>

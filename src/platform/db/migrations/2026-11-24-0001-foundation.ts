@@ -59,7 +59,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('user_roles')
     .addColumn('user_id', 'bigint', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('role', 'text', (c) =>
-      c.notNull().check(sql`role in ('partner_admin', 'support_agent', 'program_manager', 'admin')`),
+      c
+        .notNull()
+        .check(sql`role in ('partner_admin', 'support_agent', 'program_manager', 'admin')`),
     )
     .addColumn('granted_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('granted_by', 'bigint', (c) => c.references('users.id').onDelete('set null'))
@@ -81,16 +83,18 @@ export async function up(db: Kysely<any>): Promise<void> {
       sql`kind <> 'privacy_notice' or privacy_notice_version is not null`,
     )
     .execute();
-  await db.schema.createIndex('consents_user_idx').on('consents').columns(['user_id', 'at']).execute();
+  await db.schema
+    .createIndex('consents_user_idx')
+    .on('consents')
+    .columns(['user_id', 'at'])
+    .execute();
 
   await db.schema
     .createTable('sessions')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
     .addColumn('token_hash', 'bytea', (c) => c.notNull().unique())
     .addColumn('user_id', 'bigint', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('state', 'text', (c) =>
-      c.notNull().check(sql`state in ('active', 'second_factor')`),
-    )
+    .addColumn('state', 'text', (c) => c.notNull().check(sql`state in ('active', 'second_factor')`))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('last_seen_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
@@ -135,7 +139,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('hits', 'integer', (c) => c.notNull())
     .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('rate_limits_expires_idx').on('rate_limits').column('expires_at').execute();
+  await db.schema
+    .createIndex('rate_limits_expires_idx')
+    .on('rate_limits')
+    .column('expires_at')
+    .execute();
 
   await db.schema
     .createTable('outbox')

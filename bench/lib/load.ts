@@ -1,0 +1,75 @@
+import autocannon, { type Result } from 'autocannon';
+
+/** One HTTP load measurement: a warm-up, then the measured run, both with autocannon. */
+export interface LoadSpec {
+  url: string;
+  headers?: Record<string, string>;
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+}
+
+export interface LoadResult {
+  /** Mean of the per-second request counts during the measured run. */
+  requestsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  latencyMeanMs: number;
+  totalRequests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+}
+
+export class LoadError extends Error {
+  override name = 'LoadError';
+}
+
+/**
+ * Runs the warm-up and the measurement; throws a LoadError when any response
+ * of either was not 2xx or any request failed, because a figure that
+ * includes error pages measures the wrong thing.
+ */
+export async function measure(spec: LoadSpec): Promise<LoadResult> {
+  const base = {
+    url: spec.url,
+    headers: spec.headers ?? {},
+    connections: spec.connections,
+    timeout: 10,
+  };
+  if (spec.warmupSeconds > 0) {
+    const warm = await autocannon({ ...base, duration: spec.warmupSeconds });
+    check('warm-up', spec.url, warm);
+  }
+  const result = await autocannon({ ...base, duration: spec.durationSeconds });
+  check('measurement', spec.url, result);
+  return {
+    requestsPerSecond: result.requests.mean,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    latencyMeanMs: result.latency.mean,
+    totalRequests: result.totalCompletedRequests,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),
+    ),
+  };
+}
+
+function check(phase: string, url: string, result: Result): void {
+  const codes = Object.entries(result.statusCodeStats)
+    .map(([code, { count }]) => `${code}×${count}`)
+    .join(', ');
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new LoadError(
+      `${url} (${phase}): ${result.non2xx} non-2xx responses, ${result.errors} errors, ` +
+        `${result.timeouts} timeouts (status codes: ${codes || 'none'})`,
+    );
+  }
+  if (result.totalCompletedRequests === 0) {
+    throw new LoadError(`${url} (${phase}): no request completed`);
+  }
+}
