@@ -39,7 +39,6 @@ declare module 'autocannon' {
     statusCodeStats: Record<string, { count: number }>;
     duration: number;
     samples: number;
-    totalCompletedRequests: number;
   }
 
   function autocannon(options: Options): Promise<Result>;

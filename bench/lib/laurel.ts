@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { freePort, startServer, type RunningServer } from './processes.ts';
 
 /** Every variable Laurel's config reads: none leaks in from the shell that runs the bench. */
@@ -23,7 +24,8 @@ const LAUREL_ENV = [
   'SESSION_MAX_HOURS',
 ];
 
-export type LaurelDatabase = { kind: 'postgres'; url: string } | { kind: 'embedded'; dataDir: string };
+export type LaurelDatabase =
+  { kind: 'postgres'; url: string } | { kind: 'embedded'; dataDir: string };
 
 /**
  * Starts Laurel the way `npm start` does (`node --import tsx src/main.ts`) on
@@ -49,9 +51,12 @@ export async function startLaurel(
       : { DATA_DIR: database.dataDir }),
     ...extraEnv,
   });
+  // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of every Laurel process there (on exit).
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
   return startServer({
     name: `laurel (${database.kind})`,
-    nodeArgs: ['--import', 'tsx', 'src/main.ts'],
+    nodeArgs: [...profile, '--import', 'tsx', 'src/main.ts'],
     cwd: root,
     env,
     host,

@@ -7,6 +7,8 @@ export interface LoadSpec {
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /** Counters read just before and just after the measured run (e.g. CPU seconds of a process). */
+  observe?: Record<string, () => number>;
 }
 
 export interface LoadResult {
@@ -20,6 +22,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  /** How much each observed counter grew during the measured run. */
+  observed: Record<string, number>;
 }
 
 export class LoadError extends Error {
@@ -42,20 +46,26 @@ export async function measure(spec: LoadSpec): Promise<LoadResult> {
     const warm = await autocannon({ ...base, duration: spec.warmupSeconds });
     check('warm-up', spec.url, warm);
   }
+  const observers = Object.entries(spec.observe ?? {});
+  const before = observers.map(([, read]) => read());
   const result = await autocannon({ ...base, duration: spec.durationSeconds });
+  const observed = Object.fromEntries(
+    observers.map(([name, read], i) => [name, read() - before[i]!]),
+  );
   check('measurement', spec.url, result);
   return {
     requestsPerSecond: result.requests.mean,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
     latencyMeanMs: result.latency.mean,
-    totalRequests: result.totalCompletedRequests,
+    totalRequests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
     statusCodes: Object.fromEntries(
       Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),
     ),
+    observed,
   };
 }
 
@@ -69,7 +79,7 @@ function check(phase: string, url: string, result: Result): void {
         `${result.timeouts} timeouts (status codes: ${codes || 'none'})`,
     );
   }
-  if (result.totalCompletedRequests === 0) {
+  if (result.requests.total === 0) {
     throw new LoadError(`${url} (${phase}): no request completed`);
   }
 }

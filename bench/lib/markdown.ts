@@ -17,9 +17,11 @@ export function textTable(table: Table): string {
       .map((cell, i) => (right.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
-  return [line(table.header), widths.map((w) => '-'.repeat(w)).join('  '), ...table.rows.map(line)].join(
-    '\n',
-  );
+  return [
+    line(table.header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...table.rows.map(line),
+  ].join('\n');
 }
 
 /** A GitHub-flavoured Markdown table. */
@@ -47,10 +49,12 @@ export function sectionMarkers(suite: string): { start: string; end: string } {
 /**
  * Replaces the suite's section of the file (between its markers), appending
  * the section when the file has none yet and creating the file if needed.
+ * The file is written formatted by the project's Prettier settings, so that
+ * `npm run format:check` stays green.
  */
-export function writeSection(file: string, suite: string, body: string): void {
+export async function writeSection(file: string, suite: string, body: string): Promise<void> {
   const { start, end } = sectionMarkers(suite);
-  const section = `${start}\n${body.trim()}\n${end}`;
+  const section = `${start}\n\n${body.trim()}\n\n${end}`;
   const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : PREAMBLE;
   const from = current.indexOf(start);
   const to = current.indexOf(end);
@@ -62,5 +66,7 @@ export function writeSection(file: string, suite: string, body: string): void {
   } else {
     next = `${current.trimEnd()}\n\n${section}\n`;
   }
-  fs.writeFileSync(file, next);
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  fs.writeFileSync(file, await prettier.format(next, { ...options, filepath: file }));
 }

@@ -21,8 +21,8 @@ export interface BenchDatabase {
 export async function benchDatabase(env: NodeJS.ProcessEnv = process.env): Promise<BenchDatabase> {
   const given = env.BENCH_DATABASE_URL || undefined;
   if (given) {
-    const serverVersion = await query(given, 'show server_version').then(
-      (r) => String(r.rows[0]?.server_version ?? '?'),
+    const serverVersion = await query(given, 'show server_version').then((r) =>
+      String(r.rows[0]?.server_version ?? '?'),
     );
     return { url: given, created: false, serverVersion, drop: async () => {} };
   }
@@ -31,7 +31,9 @@ export async function benchDatabase(env: NodeJS.ProcessEnv = process.env): Promi
   const admin = withDatabase(server, 'postgres');
   let serverVersion: string;
   try {
-    serverVersion = String((await query(admin, 'show server_version')).rows[0]?.server_version ?? '?');
+    serverVersion = String(
+      (await query(admin, 'show server_version')).rows[0]?.server_version ?? '?',
+    );
     await query(admin, `create database "${name}"`);
   } catch (error) {
     throw new Error(

@@ -119,7 +119,9 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
         throw new Error(`${spec.name} exited (${exitInfo}) before it was ready:\n${output}`);
       }
       if (performance.now() > deadline) {
-        throw new Error(`${spec.name} was not ready within ${spec.readyTimeoutMs ?? 60_000} ms:\n${output}`);
+        throw new Error(
+          `${spec.name} was not ready within ${spec.readyTimeoutMs ?? 60_000} ms:\n${output}`,
+        );
       }
       if (await answers200(`${origin}${spec.readyPath}`)) break;
       await sleep(20);

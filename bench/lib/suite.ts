@@ -56,7 +56,9 @@ function positiveNumber(
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed)) {
-    throw new Error(`${name} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number, not "${raw}"`);
+    throw new Error(
+      `${name} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number, not "${raw}"`,
+    );
   }
   return value;
 }

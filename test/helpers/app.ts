@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { after } from 'node:test';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -68,7 +70,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     const db = database.handle.db;
     const { closeDatabase, drop } = database;
     let closed: Promise<void> | undefined;
-    return {
+    const testApp: TestApp = {
       app,
       db,
       config,
@@ -76,6 +78,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       closeDatabase,
       close: () =>
         (closed ??= (async () => {
+          unclosed.delete(testApp);
           try {
             await app.close();
           } finally {
@@ -88,6 +91,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
           }
         })()),
     };
+    unclosed.add(testApp);
+    return testApp;
   } catch (error) {
     if (database) {
       const { closeDatabase, drop } = database;
@@ -98,6 +103,21 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     await smtp?.close();
     throw error;
   }
+}
+
+const unclosed = new Set<TestApp>();
+
+// A test that throws before its `finally` would leave its database open, and an
+// open embedded database keeps the test process from ever exiting. Whatever is
+// still open when the file's tests are done is closed here, with a warning.
+if (process.env.NODE_TEST_CONTEXT) {
+  after(async () => {
+    if (unclosed.size === 0) return;
+    console.warn(
+      `createTestApp: ${unclosed.size} test app(s) were never closed; call close() in a finally or after hook`,
+    );
+    for (const testApp of [...unclosed]) await testApp.close().catch(() => {});
+  });
 }
 
 interface TestDatabase {
@@ -129,6 +149,9 @@ async function openTestDatabase(): Promise<TestDatabase> {
     };
   }
   const handle = await openDatabase({ memory: true, loadDataDir: await pgliteTemplate() });
+  // Kysely's destroy() skips a driver that never ran a query, which would leave
+  // this PGlite open and the test process alive; a first query avoids that.
+  await sql`select 1`.execute(handle.db);
   return {
     handle,
     url: undefined,

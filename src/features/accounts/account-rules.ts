@@ -60,5 +60,8 @@ export function emailDomain(email: string): string {
 export function safeNextPath(next: unknown): string | undefined {
   if (typeof next !== 'string' || next.length > 500) return undefined;
   if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return undefined;
+  // Browsers drop tabs and newlines from URLs, so "/\t/evil.example" would lead off-site;
+  // a newline would also make the Location header throw.
+  if (CONTROL.test(next)) return undefined;
   return next;
 }

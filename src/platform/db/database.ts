@@ -56,7 +56,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     parsers: { [DATE]: (v: string) => v },
   });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
-  return { db, kind: 'embedded', close: () => db.destroy() };
+  return {
+    db,
+    kind: 'embedded',
+    close: async () => {
+      await db.destroy();
+      // Kysely skips a driver that never ran a query; PGlite must still be closed.
+      if (!pglite.closed) await pglite.close();
+    },
+  };
 }
 
 export async function pingDatabase(db: Database): Promise<boolean> {

@@ -170,6 +170,230 @@ export interface AuditEventsTable {
   ip: string | null;
 }
 
+
+// ---------------------------------------------------------------- catalog
+
+export type Delivery = 'test_center' | 'online_proctored' | 'web';
+export type PublicationStatus = 'draft' | 'published' | 'retired';
+
+export interface ExamsTable {
+  id: Generated<number>;
+  code: string;
+  title: string;
+  description: Generated<string>;
+  kind: 'exam' | 'assessment';
+  delivery: ColumnType<Delivery[], Delivery[], Delivery[]>;
+  score_min: Generated<number>;
+  score_max: Generated<number>;
+  passing_score: number;
+  languages: ColumnType<string[], string[] | undefined, string[]>;
+  duration_minutes: number | null;
+  price_cents: number | null;
+  currency: string | null;
+  retake_wait_days_first: Generated<number>;
+  retake_wait_days_later: Generated<number>;
+  retake_max_per_year: number | null;
+  retake_after_pass: Generated<boolean>;
+  status: Generated<PublicationStatus>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ExamVersionsTable {
+  id: Generated<number>;
+  exam_id: number;
+  version: string;
+  /** 'YYYY-MM-DD' */
+  available_from: string;
+  available_until: string | null;
+}
+
+export interface CodedTable {
+  id: Generated<number>;
+  code: string;
+  title: string;
+  description: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export interface AgreementVersionsTable {
+  id: Generated<number>;
+  agreement_id: number;
+  version: number;
+  body: string;
+  effective_at: Date;
+  created_at: Generated<Date>;
+}
+
+export interface Recertification {
+  requirementsAgain?: boolean;
+  exams?: string[];
+  higherCredentials?: string[];
+  credits?: { category: string; minimum: number } | null;
+}
+
+export interface CredentialsTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  kind: 'accreditation' | 'certification';
+  level: string;
+  level_rank: Generated<number>;
+  description: Generated<string>;
+  status: Generated<PublicationStatus>;
+  validity_months: number | null;
+  recertification: ColumnType<Recertification, string | undefined, string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CredentialRequirementsTable {
+  id: Generated<number>;
+  credential_id: number;
+  version: number;
+  tree: ColumnType<unknown, string, string>;
+  effective_at: Date;
+  note: Generated<string>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+// ---------------------------------------------------------------- facts
+
+export type ResultSource = 'provider' | 'import' | 'manual' | 'api';
+
+export interface ResultsTable {
+  id: Generated<number>;
+  user_id: number | null;
+  exam_id: number;
+  exam_version: string | null;
+  score: number | null;
+  passed: boolean;
+  taken_at: Date;
+  source: ResultSource;
+  provider: string | null;
+  provider_ref: string | null;
+  provider_candidate_id: string | null;
+  provider_last_name: string | null;
+  status: Generated<'valid' | 'revoked'>;
+  status_reason: string | null;
+  recorded_by: number | null;
+  reason: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ResultChangesTable {
+  id: Generated<number>;
+  result_id: number;
+  at: Generated<Date>;
+  actor_user_id: number | null;
+  before: ColumnType<Record<string, unknown>, string, never>;
+  after: ColumnType<Record<string, unknown>, string, never>;
+  reason: string | null;
+}
+
+export interface EvidenceSubmissionsTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: 'training' | 'credits';
+  course_id: number | null;
+  category_id: number | null;
+  /** numeric: a decimal string */
+  amount: string | null;
+  occurred_on: string;
+  description: Generated<string>;
+  file_name: string;
+  content_type: 'application/pdf' | 'image/png' | 'image/jpeg';
+  file_size: number;
+  file: Uint8Array;
+  status: Generated<'pending' | 'approved' | 'rejected'>;
+  decided_by: number | null;
+  decided_at: Date | null;
+  decision_note: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface TrainingCompletionsTable {
+  id: Generated<number>;
+  user_id: number;
+  course_id: number;
+  completed_at: Date;
+  source: 'manual' | 'evidence' | 'import';
+  evidence_id: number | null;
+  recorded_by: number | null;
+  reason: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface AgreementAcceptancesTable {
+  id: Generated<number>;
+  user_id: number;
+  agreement_id: number;
+  version: number;
+  accepted_at: Date;
+  source: 'candidate' | 'manual' | 'import';
+  recorded_by: number | null;
+  reason: string | null;
+}
+
+export interface CreditEntriesTable {
+  id: Generated<number>;
+  user_id: number;
+  category_id: number;
+  /** numeric: a decimal string */
+  amount: string;
+  earned_at: Date;
+  source: 'manual' | 'evidence' | 'import';
+  evidence_id: number | null;
+  recorded_by: number | null;
+  reason: string | null;
+  created_at: Generated<Date>;
+}
+
+// ---------------------------------------------------------------- awards
+
+export type AwardStatus = 'active' | 'expired' | 'suspended' | 'revoked';
+export interface EvidenceRef {
+  type: 'result' | 'award' | 'training' | 'agreement' | 'credit';
+  id: number;
+}
+
+export interface AwardsTable {
+  id: Generated<number>;
+  user_id: number;
+  credential_id: number;
+  credential_number: string;
+  requirement_version: number;
+  awarded_at: Date;
+  expires_at: Date | null;
+  last_renewed_at: Date | null;
+  status: Generated<AwardStatus>;
+  status_reason: string | null;
+  status_changed_at: Date | null;
+  evidence: ColumnType<EvidenceRef[], string | undefined, string>;
+  kept_by_decision: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface AwardEventsTable {
+  id: Generated<number>;
+  award_id: number;
+  at: Generated<Date>;
+  kind: 'awarded' | 'renewed' | 'expired' | 'suspended' | 'restored' | 'revoked' | 'kept';
+  actor_user_id: number | null;
+  reason: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
+}
+
+export interface AwardRemindersTable {
+  award_id: number;
+  expires_at: Date;
+  days_before: number;
+  sent_at: Generated<Date>;
+}
+
 export interface DB {
   program: ProgramTable;
   privacy_notices: PrivacyNoticesTable;
@@ -184,6 +408,23 @@ export interface DB {
   jobs: JobsTable;
   schedules: SchedulesTable;
   audit_events: AuditEventsTable;
+  exams: ExamsTable;
+  exam_versions: ExamVersionsTable;
+  training_courses: CodedTable;
+  credit_categories: CodedTable;
+  agreements: CodedTable;
+  agreement_versions: AgreementVersionsTable;
+  credentials: CredentialsTable;
+  credential_requirements: CredentialRequirementsTable;
+  results: ResultsTable;
+  result_changes: ResultChangesTable;
+  evidence_submissions: EvidenceSubmissionsTable;
+  training_completions: TrainingCompletionsTable;
+  agreement_acceptances: AgreementAcceptancesTable;
+  credit_entries: CreditEntriesTable;
+  awards: AwardsTable;
+  award_events: AwardEventsTable;
+  award_reminders: AwardRemindersTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

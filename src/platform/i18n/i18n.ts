@@ -57,9 +57,13 @@ export function formatDate(value: Date | string, opts: DateFormatOptions): strin
 
 /** A moment in the user's time zone, with the zone named. */
 export function formatDateTime(value: Date, opts: DateFormatOptions): string {
+  // Spelled out field by field: Intl refuses timeZoneName together with dateStyle/timeStyle.
   return new Intl.DateTimeFormat(opts.locale, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
     timeZone: safeZone(opts.timeZone),
     timeZoneName: 'short',
   }).format(value);
