@@ -18,6 +18,8 @@ import { MailDelivery } from './platform/mail/delivery.ts';
 import { pruneExpired } from './platform/housekeeping.ts';
 import { registerApiDocs } from './platform/http/openapi.ts';
 import accounts from './features/accounts/index.ts';
+import catalog from './features/catalog/index.ts';
+import progress from './features/progress/index.ts';
 import admin from './features/admin/index.tsx';
 import home from './features/home/index.tsx';
 
@@ -86,7 +88,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     db: handle.db,
     dbKind: handle.kind,
     rateLimiter: new RateLimiter(handle.db, config.secretKey),
-    sessions: new SessionStore(handle.db, config),
+    sessions: new SessionStore(handle.db, config, handle.prepared),
     program,
     jobs,
     mail,
@@ -149,6 +151,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   await app.register(accounts);
+  await app.register(catalog);
+  await app.register(progress);
   await app.register(home);
   await app.register(admin);
 

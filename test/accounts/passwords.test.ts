@@ -37,7 +37,11 @@ function longPassword(n: number, mark = 'k'): string {
 }
 
 async function passwordHash(userId: number): Promise<string | null> {
-  const row = await t.db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirstOrThrow();
+  const row = await t.db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
   return row.password_hash;
 }
 
@@ -57,22 +61,44 @@ describe('long passwords', () => {
     const registered = await post(
       t.app,
       '/register',
-      { username, email, givenName: 'Lin', familyName: 'Long', country: 'NZ', password, acceptPrivacy: 'yes' },
+      {
+        username,
+        email,
+        givenName: 'Lin',
+        familyName: 'Long',
+        country: 'NZ',
+        password,
+        acceptPrivacy: 'yes',
+      },
       cookieJar(),
       { ip },
     );
     assert.equal(registered.statusCode, 303, registered.body.slice(0, 400));
     const link = await linkFromOutbox(t.db, email, 'accounts.verify-email');
     const jar = cookieJar();
-    await post(t.app, '/confirm-email', { token: new URL(link).searchParams.get('token')! }, jar, { from: pathOf(link) });
+    await post(t.app, '/confirm-email', { token: new URL(link).searchParams.get('token')! }, jar, {
+      from: pathOf(link),
+    });
 
-    const refused = await post(t.app, '/sign-in', { identifier: username, password: nearMiss }, jar, { ip });
+    const refused = await post(
+      t.app,
+      '/sign-in',
+      { identifier: username, password: nearMiss },
+      jar,
+      { ip },
+    );
     assert.equal(refused.statusCode, 400);
-    const truncated = await post(t.app, '/sign-in', { identifier: username, password: password.slice(0, 128) }, jar, { ip });
+    const truncated = await post(
+      t.app,
+      '/sign-in',
+      { identifier: username, password: password.slice(0, 128) },
+      jar,
+      { ip },
+    );
     assert.equal(truncated.statusCode, 400, 'the first 128 characters alone are not enough');
 
     await signIn(t, jar, { username, password }, { ip });
-    assert.equal((await get(t.app, '/dashboard', jar)).statusCode, 200);
+    assert.equal((await get(t.app, '/account', jar)).statusCode, 200);
   });
 
   test('stored hashes are argon2id with m=47104 and never the password', async () => {
@@ -93,7 +119,11 @@ describe('changing the password', () => {
     const res = await post(
       t.app,
       '/account/password',
-      { currentPassword: 'not my current password', newPassword: 'a brand new long passphrase', confirmPassword: 'a brand new long passphrase' },
+      {
+        currentPassword: 'not my current password',
+        newPassword: 'a brand new long passphrase',
+        confirmPassword: 'a brand new long passphrase',
+      },
       jar,
     );
     assert.equal(res.statusCode, 400);
@@ -102,7 +132,12 @@ describe('changing the password', () => {
     assert.ok(!res.body.includes('a brand new long passphrase'), 'passwords are never echoed');
     assert.equal(await passwordHash(account.id), before);
 
-    const empty = await post(t.app, '/account/password', { newPassword: 'a brand new long passphrase' }, jar);
+    const empty = await post(
+      t.app,
+      '/account/password',
+      { newPassword: 'a brand new long passphrase' },
+      jar,
+    );
     assert.equal(empty.statusCode, 400);
     assert.equal(await passwordHash(account.id), before);
   });
@@ -114,12 +149,25 @@ describe('changing the password', () => {
     const cases: [string, string, RegExp][] = [
       ['too short', 'too short', /at least 15 characters/],
       ['passwordpassword', 'passwordpassword', /too common/],
-      [`${account.username} forever and ever`, `${account.username} forever and ever`, /must not contain your username/],
-      ['x'.repeat(120) + longPassword(137), 'x'.repeat(120) + longPassword(137), /256 characters or fewer/],
+      [
+        `${account.username} forever and ever`,
+        `${account.username} forever and ever`,
+        /must not contain your username/,
+      ],
+      [
+        'x'.repeat(120) + longPassword(137),
+        'x'.repeat(120) + longPassword(137),
+        /256 characters or fewer/,
+      ],
       ['a brand new long passphrase', 'a brand new long passphrasf', /do not match/],
     ];
     for (const [newPassword, confirmPassword, message] of cases) {
-      const res = await post(t.app, '/account/password', { currentPassword: account.password, newPassword, confirmPassword }, jar);
+      const res = await post(
+        t.app,
+        '/account/password',
+        { currentPassword: account.password, newPassword, confirmPassword },
+        jar,
+      );
       assert.equal(res.statusCode, 400, newPassword.slice(0, 30));
       assert.match(res.body, message);
     }
@@ -134,22 +182,41 @@ describe('changing the password', () => {
     await signIn(t, elsewhere, account, { ip });
 
     const newPassword = 'quiet harbour lamps at dusk';
-    const res = await post(t.app, '/account/password', { currentPassword: account.password, newPassword, confirmPassword: newPassword }, here);
+    const res = await post(
+      t.app,
+      '/account/password',
+      { currentPassword: account.password, newPassword, confirmPassword: newPassword },
+      here,
+    );
     assert.equal(res.statusCode, 303, res.body.slice(0, 300));
     assert.equal(pathOf(res.headers.location), '/account');
 
     const page = await get(t.app, '/account', here);
     assert.equal(page.statusCode, 200, 'this session goes on');
     assert.match(page.body, /Your password has been changed/);
-    assert.equal((await get(t.app, '/dashboard', elsewhere)).statusCode, 303, 'the other session has ended');
+    assert.equal(
+      (await get(t.app, '/account', elsewhere)).statusCode,
+      303,
+      'the other session has ended',
+    );
 
     const mails = await outboxTo(t.db, account.email);
     assert.ok(mails.some((m) => m.template === 'accounts.password-changed'));
 
-    const old = await post(t.app, '/sign-in', { identifier: account.username, password: account.password }, cookieJar(), { ip });
+    const old = await post(
+      t.app,
+      '/sign-in',
+      { identifier: account.username, password: account.password },
+      cookieJar(),
+      { ip },
+    );
     assert.equal(old.statusCode, 400);
     await signIn(t, cookieJar(), { username: account.username, password: newPassword }, { ip });
-    const audit = await t.db.selectFrom('audit_events').select('action').where('subject_id', '=', String(account.id)).execute();
+    const audit = await t.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('subject_id', '=', String(account.id))
+      .execute();
     assert.ok(audit.some((a) => a.action === 'accounts.password_changed'));
   });
 
@@ -160,7 +227,12 @@ describe('changing the password', () => {
     await signIn(t, jar, { ...account, id: account.id }, { ip: freshIp() });
     const form = await get(t.app, '/account/password', jar);
     assert.match(form.body, /At least 8 characters/);
-    const res = await post(t.app, '/account/password', { currentPassword: account.password, newPassword: 'tq7#vrm2', confirmPassword: 'tq7#vrm2' }, jar);
+    const res = await post(
+      t.app,
+      '/account/password',
+      { currentPassword: account.password, newPassword: 'tq7#vrm2', confirmPassword: 'tq7#vrm2' },
+      jar,
+    );
     assert.equal(res.statusCode, 303, res.body.slice(0, 300));
   });
 

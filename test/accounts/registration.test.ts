@@ -137,15 +137,28 @@ describe('registration', () => {
     const link = linksIn(mail.text).find((l) => l.includes('/confirm-email?token='));
     assert.ok(link, mail.text);
     assert.ok(link.startsWith(`${t.config.publicUrl}/confirm-email?token=`), link);
-    assert.ok(mail.html.includes(link.replace(/&/g, '&amp;')), 'the HTML part carries the same link');
+    assert.ok(
+      mail.html.includes(link.replace(/&/g, '&amp;')),
+      'the HTML part carries the same link',
+    );
 
     // Signing in before confirming: a notice, no session.
-    const early = await post(t.app, '/sign-in', { identifier: fields.username!, password: GOOD_PASSWORD }, jar, { ip });
+    const early = await post(
+      t.app,
+      '/sign-in',
+      { identifier: fields.username!, password: GOOD_PASSWORD },
+      jar,
+      { ip },
+    );
     assert.equal(early.statusCode, 400);
     assert.match(early.body, /Confirm your email address before you sign in/);
     assert.equal(sessionCookie(t, jar), undefined);
     const user = await userByUsername(fields.username!);
-    const sessions = await t.db.selectFrom('sessions').select('id').where('user_id', '=', user!.id).execute();
+    const sessions = await t.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('user_id', '=', user!.id)
+      .execute();
     assert.equal(sessions.length, 0);
 
     // The link's page only shows a button: the GET alone confirms nothing.
@@ -164,10 +177,10 @@ describe('registration', () => {
     assert.match(flash.body, /Your email address is confirmed/);
 
     await signIn(t, jar, { username: fields.username!, password: GOOD_PASSWORD }, { ip });
-    const dashboard = await get(t.app, '/dashboard', jar);
-    assert.equal(dashboard.statusCode, 200);
-    assert.match(dashboard.body, /Welcome, Grace/);
-    assert.match(dashboard.body, new RegExp(user!.candidate_number));
+    const account = await get(t.app, '/account', jar);
+    assert.equal(account.statusCode, 200);
+    assert.match(account.body, /Grace Hopper/);
+    assert.match(account.body, new RegExp(user!.candidate_number));
 
     // The same link a second time does nothing.
     const again = await post(t.app, '/confirm-email', { token }, cookieJar(), { from: '/sign-in' });
@@ -185,14 +198,22 @@ describe('registration', () => {
     const token = new URL(link).searchParams.get('token')!;
 
     for (const bad of ['', 'x', `${token}x`, 'a'.repeat(150)]) {
-      const res = await post(t.app, '/confirm-email', { token: bad }, cookieJar(), { from: '/sign-in' });
+      const res = await post(t.app, '/confirm-email', { token: bad }, cookieJar(), {
+        from: '/sign-in',
+      });
       assert.equal(pathOf(res.headers.location), '/confirm-email', `token ${bad.slice(0, 10)}`);
     }
     const user = await userByUsername(fields.username!);
-    await t.db.updateTable('account_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', user!.id).execute();
+    await t.db
+      .updateTable('account_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('user_id', '=', user!.id)
+      .execute();
     const page = await get(t.app, pathOf(link), cookieJar());
     assert.match(page.body, /not valid or has expired/);
-    const expired = await post(t.app, '/confirm-email', { token }, cookieJar(), { from: '/sign-in' });
+    const expired = await post(t.app, '/confirm-email', { token }, cookieJar(), {
+      from: '/sign-in',
+    });
     assert.equal(pathOf(expired.headers.location), '/confirm-email');
     assert.equal((await userByUsername(fields.username!))?.email_verified_at, null);
   });
@@ -203,8 +224,20 @@ describe('registration', () => {
     await post(t.app, '/register', fields, cookieJar(), { ip });
     const first = await linkFromOutbox(t.db, fields.email!, 'accounts.verify-email');
 
-    const known = await post(t.app, '/confirm-email/resend', { email: fields.email! }, cookieJar(), { ip });
-    const unknown = await post(t.app, '/confirm-email/resend', { email: `nobody-${unique()}@example.org` }, cookieJar(), { ip });
+    const known = await post(
+      t.app,
+      '/confirm-email/resend',
+      { email: fields.email! },
+      cookieJar(),
+      { ip },
+    );
+    const unknown = await post(
+      t.app,
+      '/confirm-email/resend',
+      { email: `nobody-${unique()}@example.org` },
+      cookieJar(),
+      { ip },
+    );
     assert.equal(known.statusCode, 200);
     assert.equal(unknown.statusCode, 200);
     assert.match(known.body, /we have sent a new link/);
@@ -213,9 +246,21 @@ describe('registration', () => {
     await t.app.platform.jobs.drain();
     const second = await linkFromOutbox(t.db, fields.email!, 'accounts.verify-email');
     assert.notEqual(second, first);
-    const old = await post(t.app, '/confirm-email', { token: new URL(first).searchParams.get('token')! }, cookieJar(), { from: '/sign-in' });
+    const old = await post(
+      t.app,
+      '/confirm-email',
+      { token: new URL(first).searchParams.get('token')! },
+      cookieJar(),
+      { from: '/sign-in' },
+    );
     assert.equal(pathOf(old.headers.location), '/confirm-email', 'the older link stopped working');
-    const fresh = await post(t.app, '/confirm-email', { token: new URL(second).searchParams.get('token')! }, cookieJar(), { from: '/sign-in' });
+    const fresh = await post(
+      t.app,
+      '/confirm-email',
+      { token: new URL(second).searchParams.get('token')! },
+      cookieJar(),
+      { from: '/sign-in' },
+    );
     assert.equal(pathOf(fresh.headers.location), '/sign-in');
   });
 
@@ -243,8 +288,15 @@ describe('registration', () => {
     ] as const) {
       const tag = inputTag(res.body, field);
       assert.equal(attr(tag, 'aria-invalid'), 'true', field);
-      assert.match(attr(tag, 'aria-describedby') ?? '', new RegExp(`\\bf-${field}-error\\b`), field);
-      const error = new RegExp(`<p class="field__error" id="f-${field}-error">[\\s\\S]*?</p>`).exec(res.body)?.[0] ?? '';
+      assert.match(
+        attr(tag, 'aria-describedby') ?? '',
+        new RegExp(`\\bf-${field}-error\\b`),
+        field,
+      );
+      const error =
+        new RegExp(`<p class="field__error" id="f-${field}-error">[\\s\\S]*?</p>`).exec(
+          res.body,
+        )?.[0] ?? '';
       assert.ok(decode(error).includes(message), `${field}: ${error}`);
     }
     // Fields without a problem are not marked.
@@ -261,13 +313,20 @@ describe('registration', () => {
     assert.equal(res.statusCode, 400);
     assert.equal(attr(inputTag(res.body, 'username'), 'aria-invalid'), 'true');
     assert.match(res.body, /This username is taken/);
-    const count = await t.db.selectFrom('users').select('id').where('email', '=', fields.email!).execute();
+    const count = await t.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', fields.email!)
+      .execute();
     assert.equal(count.length, 0);
   });
 
   test('an address that already has an account gets the same answer as a new one, and its owner is told by email', async () => {
     const existing = await givenAccount(t.app);
-    const before = await t.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await t.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
 
     const fresh = registration();
     const taken = registration({ email: existing.email.toUpperCase() });
@@ -277,8 +336,15 @@ describe('registration', () => {
     assert.equal(b.headers.location, a.headers.location);
     assert.equal(b.body, a.body);
 
-    const afterCount = await t.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    assert.equal(Number(afterCount.n), Number(before.n) + 1, 'only the new address made an account');
+    const afterCount = await t.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    assert.equal(
+      Number(afterCount.n),
+      Number(before.n) + 1,
+      'only the new address made an account',
+    );
     assert.equal(await userByUsername(taken.username!), undefined);
 
     await t.app.platform.mail.deliverDue();
@@ -319,8 +385,18 @@ describe('registration', () => {
 
   test('a password with the username, the program name or from the common list is refused at registration', async () => {
     const username = unique('pw');
-    for (const password of [`${username} is my password`, 'heron heron heron heron', 'passwordpassword']) {
-      const res = await post(t.app, '/register', registration({ username, password }), cookieJar(), { ip: freshIp() });
+    for (const password of [
+      `${username} is my password`,
+      'heron heron heron heron',
+      'passwordpassword',
+    ]) {
+      const res = await post(
+        t.app,
+        '/register',
+        registration({ username, password }),
+        cookieJar(),
+        { ip: freshIp() },
+      );
       assert.equal(res.statusCode, 400, password);
       assert.equal(attr(inputTag(res.body, 'password'), 'aria-invalid'), 'true');
     }
@@ -340,7 +416,9 @@ describe('registration', () => {
 
     const link = await linkFromOutbox(t.db, fields.email!, 'accounts.verify-email');
     const jar = cookieJar();
-    await post(t.app, '/confirm-email', { token: new URL(link).searchParams.get('token')! }, jar, { from: pathOf(link) });
+    await post(t.app, '/confirm-email', { token: new URL(link).searchParams.get('token')! }, jar, {
+      from: pathOf(link),
+    });
     await signIn(t, jar, { username: fields.username!, password: GOOD_PASSWORD }, { ip });
 
     for (const url of ['/dashboard', '/account']) {
@@ -348,8 +426,35 @@ describe('registration', () => {
       assert.equal(page.statusCode, 200, url);
       assert.ok(!page.body.includes(evil), `${url} shows the raw tag`);
       assert.ok(!page.body.includes('<img src=x'), `${url} shows the raw img tag`);
-      assert.ok(page.body.includes('&lt;script>alert(1)&lt;/script>'), `${url} does not show the name escaped`);
+      assert.ok(
+        page.body.includes('&lt;script>alert(1)&lt;/script>'),
+        `${url} does not show the name escaped`,
+      );
       assert.ok(decode(page.body).includes(evil), `${url} shows the name as text`);
+    }
+  });
+
+  test("an address at a partner company's domain is told to ask its partner contact, and no account is made", async () => {
+    const original = t.app.accounts.partnerLookup;
+    t.app.accounts.partnerLookup = async (domain) =>
+      domain === 'northwind.example' ? { name: 'Northwind <Traders>' } : null;
+    try {
+      const username = unique('partner');
+      const res = await post(
+        t.app,
+        '/register',
+        registration({ username, email: `${username}@NorthWind.example` }),
+        cookieJar(),
+        { ip: freshIp() },
+      );
+      assert.equal(res.statusCode, 200);
+      assert.match(res.body, /Your company is a partner of the program/);
+      assert.ok(res.body.includes('Northwind &lt;Traders>'), 'the organization name is escaped');
+      assert.equal(await userByUsername(username), undefined);
+      const mails = await outboxTo(t.db, `${username}@NorthWind.example`);
+      assert.equal(mails.length, 0);
+    } finally {
+      t.app.accounts.partnerLookup = original;
     }
   });
 

@@ -29,7 +29,12 @@ after(async () => {
 });
 
 async function sessionsOf(userId: number) {
-  return t.db.selectFrom('sessions').selectAll().where('user_id', '=', userId).orderBy('id').execute();
+  return t.db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('id')
+    .execute();
 }
 
 describe('signing in', () => {
@@ -43,11 +48,13 @@ describe('signing in', () => {
       `  ${account.email}  `,
     ]) {
       const jar = cookieJar();
-      const res = await post(t.app, '/sign-in', { identifier, password: account.password }, jar, { ip: freshIp() });
+      const res = await post(t.app, '/sign-in', { identifier, password: account.password }, jar, {
+        ip: freshIp(),
+      });
       assert.equal(res.statusCode, 303, `${identifier}: ${res.body.slice(0, 300)}`);
       assert.equal(pathOf(res.headers.location), '/dashboard');
       assert.ok(sessionCookie(t, jar), identifier);
-      const dashboard = await get(t.app, '/dashboard', jar);
+      const dashboard = await get(t.app, '/account', jar);
       assert.equal(dashboard.statusCode, 200);
       assert.match(dashboard.body, new RegExp(account.candidateNumber));
     }
@@ -74,8 +81,20 @@ describe('signing in', () => {
     const account = await givenAccount(t.app);
     const jar = cookieJar();
     const ip = freshIp();
-    const wrong = await post(t.app, '/sign-in', { identifier: account.username, password: 'not the password at all' }, jar, { ip });
-    const unknown = await post(t.app, '/sign-in', { identifier: 'nobody-by-this-name', password: 'not the password at all' }, jar, { ip });
+    const wrong = await post(
+      t.app,
+      '/sign-in',
+      { identifier: account.username, password: 'not the password at all' },
+      jar,
+      { ip },
+    );
+    const unknown = await post(
+      t.app,
+      '/sign-in',
+      { identifier: 'nobody-by-this-name', password: 'not the password at all' },
+      jar,
+      { ip },
+    );
     assert.equal(wrong.statusCode, 400);
     assert.equal(unknown.statusCode, wrong.statusCode);
     assert.equal(unknown.headers['content-type'], wrong.headers['content-type']);
@@ -83,7 +102,10 @@ describe('signing in', () => {
     // Apart from the identifier the user typed (kept in the form), the pages are the same bytes.
     const normalize = (body: string, identifier: string) =>
       body.replaceAll(identifier, '«identifier»').replace(/name="_csrf" value="[^"]*"/g, '');
-    assert.equal(normalize(unknown.body, 'nobody-by-this-name'), normalize(wrong.body, account.username));
+    assert.equal(
+      normalize(unknown.body, 'nobody-by-this-name'),
+      normalize(wrong.body, account.username),
+    );
     assert.equal(sessionCookie(t, jar), undefined);
     assert.equal((await sessionsOf(account.id)).length, 0);
   });
@@ -92,16 +114,38 @@ describe('signing in', () => {
     const account = await givenAccount(t.app);
     const jar = cookieJar();
     const ip = freshIp();
-    const wrong = await post(t.app, '/sign-in', { identifier: account.email, password: 'not the password at all' }, jar, { ip });
-    const unknown = await post(t.app, '/sign-in', { identifier: 'nobody@example.com', password: 'not the password at all' }, jar, { ip });
+    const wrong = await post(
+      t.app,
+      '/sign-in',
+      { identifier: account.email, password: 'not the password at all' },
+      jar,
+      { ip },
+    );
+    const unknown = await post(
+      t.app,
+      '/sign-in',
+      { identifier: 'nobody@example.com', password: 'not the password at all' },
+      jar,
+      { ip },
+    );
     assert.equal(unknown.statusCode, wrong.statusCode);
-    const normalize = (body: string, identifier: string) => body.replaceAll(identifier, '«identifier»');
-    assert.equal(normalize(unknown.body, 'nobody@example.com'), normalize(wrong.body, account.email));
+    const normalize = (body: string, identifier: string) =>
+      body.replaceAll(identifier, '«identifier»');
+    assert.equal(
+      normalize(unknown.body, 'nobody@example.com'),
+      normalize(wrong.body, account.email),
+    );
   });
 
   test('a failed sign-in keeps the identifier, never the password, and marks the field', async () => {
     const account = await givenAccount(t.app);
-    const res = await post(t.app, '/sign-in', { identifier: account.username, password: 'secret-typed-password' }, cookieJar(), { ip: freshIp() });
+    const res = await post(
+      t.app,
+      '/sign-in',
+      { identifier: account.username, password: 'secret-typed-password' },
+      cookieJar(),
+      { ip: freshIp() },
+    );
     assert.equal(attr(inputTag(res.body, 'identifier'), 'value'), account.username);
     assert.equal(attr(inputTag(res.body, 'identifier'), 'aria-invalid'), 'true');
     assert.ok(!res.body.includes('secret-typed-password'));
@@ -116,15 +160,31 @@ describe('signing in', () => {
 
   test('a disabled account cannot sign in, and answers like a wrong password', async () => {
     const account = await givenAccount(t.app);
-    await t.db.updateTable('users').set({ status: 'disabled' }).where('id', '=', account.id).execute();
-    const res = await post(t.app, '/sign-in', { identifier: account.username, password: account.password }, cookieJar(), { ip: freshIp() });
+    await t.db
+      .updateTable('users')
+      .set({ status: 'disabled' })
+      .where('id', '=', account.id)
+      .execute();
+    const res = await post(
+      t.app,
+      '/sign-in',
+      { identifier: account.username, password: account.password },
+      cookieJar(),
+      { ip: freshIp() },
+    );
     assert.equal(res.statusCode, 400);
     assert.match(res.body, /The username, email address or password is not right/);
   });
 
   test('an account created without a password cannot sign in', async () => {
     const account = await givenAccount(t.app, { password: null });
-    const res = await post(t.app, '/sign-in', { identifier: account.username, password: GOOD_PASSWORD }, cookieJar(), { ip: freshIp() });
+    const res = await post(
+      t.app,
+      '/sign-in',
+      { identifier: account.username, password: GOOD_PASSWORD },
+      cookieJar(),
+      { ip: freshIp() },
+    );
     assert.equal(res.statusCode, 400);
   });
 
@@ -141,7 +201,7 @@ describe('signing in', () => {
     // The attacker's copy of the planted cookie is not signed in.
     const attacker = cookieJar();
     attacker.cookies.set(sessionCookieName(t.config), planted);
-    const res = await get(t.app, '/dashboard', attacker);
+    const res = await get(t.app, '/account', attacker);
     assert.equal(res.statusCode, 303);
     assert.match(pathOf(res.headers.location), /^\/sign-in/);
   });
@@ -154,16 +214,22 @@ describe('signing in', () => {
     const first = sessionCookie(t, jar)!;
     const stolen = cookieJar();
     stolen.cookies.set(sessionCookieName(t.config), first);
-    assert.equal((await get(t.app, '/dashboard', stolen)).statusCode, 200);
+    assert.equal((await get(t.app, '/account', stolen)).statusCode, 200);
 
     // A signed-in browser is sent away from the form; it can still post it (another tab).
-    const again = await post(t.app, '/sign-in', { identifier: account.username, password: account.password }, jar, { ip, from: '/dashboard' });
+    const again = await post(
+      t.app,
+      '/sign-in',
+      { identifier: account.username, password: account.password },
+      jar,
+      { ip, from: '/account' },
+    );
     assert.equal(again.statusCode, 303);
     const second = sessionCookie(t, jar)!;
     assert.notEqual(second, first);
     assert.equal((await sessionsOf(account.id)).length, 1);
-    assert.equal((await get(t.app, '/dashboard', stolen)).statusCode, 303, 'the old token is dead');
-    assert.equal((await get(t.app, '/dashboard', jar)).statusCode, 200);
+    assert.equal((await get(t.app, '/account', stolen)).statusCode, 303, 'the old token is dead');
+    assert.equal((await get(t.app, '/account', jar)).statusCode, 200);
   });
 
   test('signing out deletes the session row and clears the cookie', async () => {
@@ -173,7 +239,7 @@ describe('signing in', () => {
     const token = sessionCookie(t, jar)!;
     assert.equal((await sessionsOf(account.id)).length, 1);
 
-    const res = await post(t.app, '/sign-out', {}, jar, { from: '/dashboard' });
+    const res = await post(t.app, '/sign-out', {}, jar, { from: '/account' });
     assert.equal(res.statusCode, 303);
     assert.equal(pathOf(res.headers.location), '/sign-in');
     assert.equal(sessionCookie(t, jar), undefined);
@@ -181,21 +247,25 @@ describe('signing in', () => {
 
     const replay = cookieJar();
     replay.cookies.set(sessionCookieName(t.config), token);
-    assert.equal((await get(t.app, '/dashboard', replay)).statusCode, 303);
+    assert.equal((await get(t.app, '/account', replay)).statusCode, 303);
   });
 
   test('a session idle for longer than the idle timeout has ended', async () => {
     const account = await givenAccount(t.app);
     const jar = cookieJar();
     await signIn(t, jar, account, { ip: freshIp() });
-    assert.equal((await get(t.app, '/dashboard', jar)).statusCode, 200);
+    assert.equal((await get(t.app, '/account', jar)).statusCode, 200);
 
     await t.db
       .updateTable('sessions')
       .set({ last_seen_at: new Date(Date.now() - t.config.sessionIdleMs + 120_000) })
       .where('user_id', '=', account.id)
       .execute();
-    assert.equal((await get(t.app, '/dashboard', jar)).statusCode, 200, 'still within the idle timeout');
+    assert.equal(
+      (await get(t.app, '/account', jar)).statusCode,
+      200,
+      'still within the idle timeout',
+    );
     const [touched] = await sessionsOf(account.id);
     assert.ok(touched!.last_seen_at.getTime() > Date.now() - 60_000, 'activity moves last_seen_at');
 
@@ -204,9 +274,9 @@ describe('signing in', () => {
       .set({ last_seen_at: new Date(Date.now() - t.config.sessionIdleMs - 1000) })
       .where('user_id', '=', account.id)
       .execute();
-    const res = await get(t.app, '/dashboard', jar);
+    const res = await get(t.app, '/account', jar);
     assert.equal(res.statusCode, 303);
-    assert.equal(pathOf(res.headers.location), '/sign-in?next=%2Fdashboard');
+    assert.equal(pathOf(res.headers.location), '/sign-in?next=%2Faccount');
   });
 
   test('a session past its absolute lifetime has ended, however active', async () => {
@@ -217,8 +287,12 @@ describe('signing in', () => {
     const lifetime = session!.expires_at.getTime() - session!.created_at.getTime();
     assert.ok(Math.abs(lifetime - t.config.sessionMaxMs) < 60_000, `lifetime ${lifetime} ms`);
 
-    await t.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000), last_seen_at: new Date() }).where('user_id', '=', account.id).execute();
-    assert.equal((await get(t.app, '/dashboard', jar)).statusCode, 303);
+    await t.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000), last_seen_at: new Date() })
+      .where('user_id', '=', account.id)
+      .execute();
+    assert.equal((await get(t.app, '/account', jar)).statusCode, 303);
   });
 
   test('short session settings in the configuration are honoured', async () => {
@@ -228,10 +302,17 @@ describe('signing in', () => {
       const account = await givenAccount(short.app);
       const jar = cookieJar();
       await signIn(short, jar, account, { ip: freshIp() });
-      const [session] = await short.db.selectFrom('sessions').selectAll().where('user_id', '=', account.id).execute();
+      const [session] = await short.db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('user_id', '=', account.id)
+        .execute();
       assert.ok(session!.expires_at.getTime() - Date.now() <= 120_000);
-      await short.db.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 61_000) }).execute();
-      assert.equal((await get(short.app, '/dashboard', jar)).statusCode, 303);
+      await short.db
+        .updateTable('sessions')
+        .set({ last_seen_at: new Date(Date.now() - 61_000) })
+        .execute();
+      assert.equal((await get(short.app, '/account', jar)).statusCode, 303);
     } finally {
       await short.close();
     }
@@ -241,8 +322,12 @@ describe('signing in', () => {
     const account = await givenAccount(t.app);
     const jar = cookieJar();
     await signIn(t, jar, account, { ip: freshIp() });
-    await t.db.updateTable('users').set({ status: 'disabled' }).where('id', '=', account.id).execute();
-    assert.equal((await get(t.app, '/dashboard', jar)).statusCode, 303);
+    await t.db
+      .updateTable('users')
+      .set({ status: 'disabled' })
+      .where('id', '=', account.id)
+      .execute();
+    assert.equal((await get(t.app, '/account', jar)).statusCode, 303);
   });
 
   test('the sessions page lists every session, and "sign out of the others" ends them but not this one', async () => {
@@ -250,14 +335,26 @@ describe('signing in', () => {
     const laptop = cookieJar();
     const phone = cookieJar();
     const ip = freshIp();
-    await post(t.app, '/sign-in', { identifier: account.username, password: account.password }, laptop, {
-      ip,
-      headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' },
-    });
-    await post(t.app, '/sign-in', { identifier: account.username, password: account.password }, phone, {
-      ip,
-      headers: { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Safari/604.1' },
-    });
+    await post(
+      t.app,
+      '/sign-in',
+      { identifier: account.username, password: account.password },
+      laptop,
+      {
+        ip,
+        headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' },
+      },
+    );
+    await post(
+      t.app,
+      '/sign-in',
+      { identifier: account.username, password: account.password },
+      phone,
+      {
+        ip,
+        headers: { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Safari/604.1' },
+      },
+    );
     assert.equal((await sessionsOf(account.id)).length, 2);
 
     const page = await get(t.app, '/account/sessions', laptop);
@@ -268,7 +365,9 @@ describe('signing in', () => {
     assert.equal(page.body.match(/This session/g)?.length, 1);
     assert.match(page.body, /Sign out of all other sessions/);
 
-    const res = await post(t.app, '/account/sessions/sign-out-others', {}, laptop, { from: '/account/sessions' });
+    const res = await post(t.app, '/account/sessions/sign-out-others', {}, laptop, {
+      from: '/account/sessions',
+    });
     assert.equal(res.statusCode, 303);
     assert.equal(pathOf(res.headers.location), '/account/sessions');
     assert.equal((await sessionsOf(account.id)).length, 1);
@@ -276,12 +375,17 @@ describe('signing in', () => {
     assert.equal(after.statusCode, 200, 'this session goes on');
     assert.match(after.body, /Your other sessions were signed out/);
     assert.match(after.body, /You are not signed in anywhere else/);
-    assert.equal((await get(t.app, '/dashboard', phone)).statusCode, 303, 'the other one has ended');
-    const audit = await t.db.selectFrom('audit_events').selectAll().where('action', '=', 'accounts.other_sessions_ended').where('subject_id', '=', String(account.id)).execute();
+    assert.equal((await get(t.app, '/account', phone)).statusCode, 303, 'the other one has ended');
+    const audit = await t.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('action', '=', 'accounts.other_sessions_ended')
+      .where('subject_id', '=', String(account.id))
+      .execute();
     assert.equal(audit.length, 1);
   });
 
-  test("one user's \"sign out of the others\" leaves other users' sessions alone", async () => {
+  test('one user\'s "sign out of the others" leaves other users\' sessions alone', async () => {
     const a = await givenAccount(t.app);
     const b = await givenAccount(t.app);
     const jarA = cookieJar();
@@ -289,7 +393,7 @@ describe('signing in', () => {
     await signIn(t, jarA, a, { ip: freshIp() });
     await signIn(t, jarB, b, { ip: freshIp() });
     await post(t.app, '/account/sessions/sign-out-others', {}, jarA, { from: '/account/sessions' });
-    assert.equal((await get(t.app, '/dashboard', jarB)).statusCode, 200);
+    assert.equal((await get(t.app, '/account', jarB)).statusCode, 200);
   });
 
   test('signed-out visitors are sent to sign in, and come back to the page they asked for', async () => {
@@ -312,7 +416,13 @@ describe('signing in', () => {
 
   test('"next" never leads to another site', async () => {
     const account = await givenAccount(t.app);
-    for (const next of ['https://evil.example/', '//evil.example/x', '/\\evil.example', '/\t/evil.example', '/\n/evil.example']) {
+    for (const next of [
+      'https://evil.example/',
+      '//evil.example/x',
+      '/\\evil.example',
+      '/\t/evil.example',
+      '/\n/evil.example',
+    ]) {
       const jar = cookieJar();
       const res = await post(
         t.app,

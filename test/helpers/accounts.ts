@@ -1,3 +1,4 @@
+import { CompiledQuery } from 'kysely';
 import assert from 'node:assert/strict';
 import net, { type AddressInfo } from 'node:net';
 import type { InjectOptions } from 'fastify';
@@ -206,7 +207,11 @@ export async function signIn(
     jar,
     { ...(options.ip ? { ip: options.ip } : {}) },
   );
-  assert.equal(first.statusCode, 303, `sign-in answered ${first.statusCode}: ${first.body.slice(0, 500)}`);
+  assert.equal(
+    first.statusCode,
+    303,
+    `sign-in answered ${first.statusCode}: ${first.body.slice(0, 500)}`,
+  );
   if (!account.totpSecret) {
     assert.equal(pathOf(first.headers.location), '/dashboard');
     return first;
@@ -217,7 +222,11 @@ export async function signIn(
   const second = await post(t.app, '/sign-in/two-factor', { code }, jar, {
     ...(options.ip ? { ip: options.ip } : {}),
   });
-  assert.equal(second.statusCode, 303, `two-factor answered ${second.statusCode}: ${second.body.slice(0, 500)}`);
+  assert.equal(
+    second.statusCode,
+    303,
+    `two-factor answered ${second.statusCode}: ${second.body.slice(0, 500)}`,
+  );
   return second;
 }
 
@@ -267,7 +276,7 @@ export async function secondInstance(t: TestApp): Promise<{ app: App; close(): P
   if (t.config.databaseUrl) {
     handle = await openDatabase({ databaseUrl: t.config.databaseUrl, poolSize: 3 });
   } else {
-    handle = { db: t.db, kind: t.app.platform.dbKind, close: async () => {} };
+    handle = sharedEmbeddedHandle(t);
   }
   const app = await buildApp(t.config, { database: handle, migrate: false, logger: false });
   await app.ready();
@@ -286,7 +295,18 @@ export async function secondInstance(t: TestApp): Promise<{ app: App; close(): P
  */
 export async function secondHandle(t: TestApp): Promise<DatabaseHandle> {
   if (t.config.databaseUrl) return openDatabase({ databaseUrl: t.config.databaseUrl, poolSize: 3 });
-  return { db: t.db, kind: t.app.platform.dbKind, close: async () => {} };
+  return sharedEmbeddedHandle(t);
+}
+
+/** The test's own PGlite, shared (closing it is left to the test app). */
+function sharedEmbeddedHandle(t: TestApp): DatabaseHandle {
+  return {
+    db: t.db,
+    kind: t.app.platform.dbKind,
+    prepared: async <R,>(_name: string, text: string, values: readonly unknown[]) =>
+      (await t.db.executeQuery<R>(CompiledQuery.raw(text, [...values]))).rows as R[],
+    close: async () => {},
+  };
 }
 
 /** A local TCP port with nothing listening on it (a mail server that is down). */
@@ -300,9 +320,9 @@ export async function closedPort(): Promise<number> {
 
 /** The text of the first element with `class="<name>"` (tags stripped, entities for &<>" decoded). */
 export function textOfClass(html: string, name: string): string | undefined {
-  const match = new RegExp(`<(\\w+)[^>]*\\bclass="[^"]*\\b${name}\\b[^"]*"[^>]*>([\\s\\S]*?)</\\1>`).exec(
-    html,
-  );
+  const match = new RegExp(
+    `<(\\w+)[^>]*\\bclass="[^"]*\\b${name}\\b[^"]*"[^>]*>([\\s\\S]*?)</\\1>`,
+  ).exec(html);
   if (!match) return undefined;
   return decode(match[2]!.replace(/<[^>]*>/g, ''));
 }
@@ -328,4 +348,24 @@ export function attr(tag: string | undefined, name: string): string | undefined 
   if (!tag) return undefined;
   const m = new RegExp(`\\b${name}="([^"]*)"`).exec(tag);
   return m ? decode(m[1]!) : undefined;
+}
+
+/**
+ * The paths of every route that answers `method`, read from Fastify's route
+ * tree (four characters of indent per level), so a new route is covered
+ * without anyone listing it. Parameters are left in (`/admin/users/:id`).
+ */
+export function routePaths(app: App, method: string): string[] {
+  const stack: string[] = [];
+  const paths: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const match = /^([\s│]*)(?:[└├]── )(.+?)(?: \(([^)]*)\))?$/.exec(line);
+    if (!match) continue;
+    const depth = match[1]!.length / 4;
+    stack.length = depth;
+    stack.push(match[2]!);
+    const methods = match[3]?.split(', ') ?? [];
+    if (methods.includes(method)) paths.push(stack.join('').replace(/\/{2,}/g, '/'));
+  }
+  return paths;
 }

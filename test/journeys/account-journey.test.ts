@@ -64,7 +64,7 @@ browserTest(
       // Sign in and turn on two-factor.
       await signIn(page, base, 'jordan', password);
       await page.getByRole('heading', { name: 'Welcome, Jordan' }).waitFor();
-      await page.getByRole('link', { name: 'Set up two-factor authentication' }).click();
+      await page.getByRole('link', { name: 'Set up two-factor authentication', exact: true }).click();
       await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
       const secret = (await page.locator('#totp-secret').innerText()).replace(/\s+/g, '');
       assert.match(secret, /^[A-Z2-7]{32}$/);
@@ -124,7 +124,11 @@ async function assertErrorSummary(page: Page, text: string): Promise<void> {
   await summary.waitFor();
   assert.ok((await summary.innerText()).includes(text), `error summary lacks "${text}"`);
   // The summary takes focus so that screen readers announce it.
-  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('error-summary')), true);
+  assert.equal(
+    await summary.evaluate((el) => el.ownerDocument.activeElement === el),
+    true,
+    'the error summary has focus',
+  );
 }
 
 async function waitForMail(smtp: TestSmtpServer, address: string, subject: RegExp) {

@@ -17,8 +17,21 @@ describe('usernames', () => {
     for (const ok of ['ada', 'Ada.Lovelace', 'a_b-c.d', '007', 'x'.repeat(40)]) {
       assert.deepEqual(checkUsername(ok), [], ok);
     }
-    for (const bad of ['ab', 'x'.repeat(41), '.ada', '-ada', 'ada lovelace', 'ada@home', 'adä', 'ada\u0000x']) {
-      assert.deepEqual(keys(checkUsername(bad)), ['validation.usernameFormat'], JSON.stringify(bad));
+    for (const bad of [
+      'ab',
+      'x'.repeat(41),
+      '.ada',
+      '-ada',
+      'ada lovelace',
+      'ada@home',
+      'adä',
+      'ada\u0000x',
+    ]) {
+      assert.deepEqual(
+        keys(checkUsername(bad)),
+        ['validation.usernameFormat'],
+        JSON.stringify(bad),
+      );
     }
   });
 
@@ -41,10 +54,20 @@ describe('email addresses', () => {
 
   test('missing, malformed and overlong addresses are refused', () => {
     assert.deepEqual(keys(checkEmail('')), ['validation.emailRequired']);
-    for (const bad of ['ada', 'ada@', '@example.com', 'ada@example', 'ada @example.com', 'a@b@c.com', 'ada@example..com']) {
+    for (const bad of [
+      'ada',
+      'ada@',
+      '@example.com',
+      'ada@example',
+      'ada @example.com',
+      'a@b@c.com',
+      'ada@example..com',
+    ]) {
       assert.deepEqual(keys(checkEmail(bad)), ['validation.emailFormat'], bad);
     }
-    assert.deepEqual(keys(checkEmail(`${'a'.repeat(64)}@${'b'.repeat(190)}.com`)), ['validation.emailFormat']);
+    assert.deepEqual(keys(checkEmail(`${'a'.repeat(64)}@${'b'.repeat(190)}.com`)), [
+      'validation.emailFormat',
+    ]);
     assert.deepEqual(keys(checkEmail(`${'a'.repeat(65)}@example.com`)), ['validation.emailFormat']);
   });
 
@@ -101,7 +124,13 @@ describe('the page to return to after sign-in', () => {
   });
 
   test('control characters are dropped: browsers strip tabs and newlines, making "/\\t/evil" a jump to evil', () => {
-    for (const bad of ['/\t/evil.example', '/\n/evil.example', '/\r\n/evil.example', '/x\u0000', '/\\\t\\evil.example']) {
+    for (const bad of [
+      '/\t/evil.example',
+      '/\n/evil.example',
+      '/\r\n/evil.example',
+      '/x\u0000',
+      '/\\\t\\evil.example',
+    ]) {
       assert.equal(safeNextPath(bad), undefined, JSON.stringify(bad));
     }
   });

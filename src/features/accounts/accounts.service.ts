@@ -291,10 +291,12 @@ export class AccountsService {
   // ---------------------------------------------------------------- sign in
 
   async signIn(identifier: string, password: string, ip: string): Promise<SignInOutcome> {
-    const subject = identifier.trim().toLowerCase();
+    const name = identifier.trim().toLowerCase();
     await this.limiter.check(RATE.signInAddress, ip);
+    const user = name ? await repo.findUserByUsernameOrEmail(this.db, name) : undefined;
+    // Count per account, not per name typed: the username and the email share one limit.
+    const subject = user ? `user:${user.id}` : `name:${name}`;
     await this.limiter.check(RATE.signInAccount, subject);
-    const user = subject ? await repo.findUserByUsernameOrEmail(this.db, subject) : undefined;
     // Unknown users still cost a hash, so the answer takes as long as a wrong password.
     const ok = await verifyPassword(
       user?.status === 'active' ? user.password_hash : null,

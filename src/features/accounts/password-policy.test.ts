@@ -9,7 +9,11 @@ import {
   type PasswordContext,
 } from './password-policy.ts';
 
-const single: PasswordContext = { username: 'ada.lovelace', programNames: ['Heron Certification Program', 'Heron'], hasSecondFactor: false };
+const single: PasswordContext = {
+  username: 'ada.lovelace',
+  programNames: ['Heron Certification Program', 'Heron'],
+  hasSecondFactor: false,
+};
 const withTwoFactor: PasswordContext = { ...single, hasSecondFactor: true };
 
 /** The message keys the policy answers with (empty when the password is accepted). */
@@ -21,7 +25,8 @@ function keys(password: string, ctx: PasswordContext = single): string[] {
 function unpatterned(n: number): string {
   const alphabet = 'qzj7xkw4vmbpt9rnyfhgd2csl8';
   let out = '';
-  for (let i = 0; out.length < n; i++) out += alphabet[(i * 7 + Math.floor(i / 26)) % alphabet.length];
+  for (let i = 0; out.length < n; i++)
+    out += alphabet[(i * 7 + Math.floor(i / 26)) % alphabet.length];
   return out;
 }
 

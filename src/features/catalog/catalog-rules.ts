@@ -648,3 +648,17 @@ export function credentialGraph(
   }
   return graph;
 }
+
+/** Today's date where the person is, `YYYY-MM-DD`. */
+export function todayIn(timeZone: string, now = new Date()): CalendarDate {
+  try {
+    return new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }).format(now);
+  } catch {
+    return now.toISOString().slice(0, 10);
+  }
+}

@@ -374,3 +374,9 @@ export async function insertRequirementVersion(
     .execute();
   return version;
 }
+
+/** Serializes requirement changes program-wide (they are rare; cycle checks need it). */
+export async function lockRequirementChanges(db: Transaction<DB>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${REQUIREMENTS_LOCK})`.execute(db);
+}
+const REQUIREMENTS_LOCK = 0x6c61_7572; // "laur"

@@ -1,22 +1,16 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { authorize } from '../../platform/auth/session.ts';
-import { registerNavItem } from '../../platform/html/nav.ts';
-import { DashboardPage, LandingPage, PrivacyPage } from './views.tsx';
+import { LandingPage, PrivacyPage } from './views.tsx';
 
-/** The public start page, the signed-in dashboard and the privacy notice. */
+/**
+ * The public start page and the privacy notice. The signed-in dashboard lives
+ * with the candidate's progress pages (features/progress/candidate.pages.tsx).
+ */
 export default fp(
   async function home(app: FastifyInstance) {
-    registerNavItem({ area: 'candidate', href: '/dashboard', label: 'nav.dashboard', order: 0 });
-
     app.get('/', async (request, reply) => {
       if (request.principal) return reply.redirect('/dashboard', 303);
       return reply.html(<LandingPage ctx={await app.pageContext(request)} />);
-    });
-
-    app.get('/dashboard', async (request, reply) => {
-      authorize(request);
-      return reply.html(<DashboardPage ctx={await app.pageContext(request)} />);
     });
 
     app.get('/privacy', async (request, reply) => {

@@ -1,7 +1,6 @@
 import type { PageContext } from '../../platform/html/context.ts';
 import { PageHeading } from '../../platform/html/forms.tsx';
 import { Layout } from '../../platform/html/layout.tsx';
-import { isStaff } from '../../platform/auth/session.ts';
 
 export function LandingPage({ ctx }: { ctx: PageContext }): JSX.Element {
   const { t } = ctx;
@@ -46,54 +45,6 @@ export function LandingPage({ ctx }: { ctx: PageContext }): JSX.Element {
         <p>
           <a href="/account-recovery" safe>
             {t('home.troubleBody')}
-          </a>
-        </p>
-      </section>
-    </Layout>
-  );
-}
-
-export function DashboardPage({ ctx }: { ctx: PageContext }): JSX.Element {
-  const { t } = ctx;
-  const p = ctx.principal!;
-  return (
-    <Layout ctx={ctx} title={t('dashboard.title')}>
-      <PageHeading title={t('dashboard.welcome', { name: p.givenName })} />
-      <dl class="summary-list">
-        <dt safe>{t('dashboard.candidateId')}</dt>
-        <dd>
-          <span class="mono" safe>
-            {p.candidateNumber}
-          </span>
-          <div class="small" safe>
-            {t('dashboard.candidateIdHint')}
-          </div>
-        </dd>
-        <dt safe>{t('dashboard.nameOnCertificates')}</dt>
-        <dd safe>{`${p.givenName} ${p.familyName}`}</dd>
-      </dl>
-      <section class="card">
-        <h2 class="h3" safe>
-          {t('dashboard.security')}
-        </h2>
-        {p.twoFactorEnabled ? (
-          <p>
-            <span class="tag tag--success" safe>
-              {t('account.on')}
-            </span>{' '}
-            <span safe>{t('dashboard.twoFactorOn')}</span>
-          </p>
-        ) : (
-          <>
-            <p safe>{isStaff(p) ? t('dashboard.staffTwoFactor') : t('dashboard.twoFactorOff')}</p>
-            <a class="button" href="/account/two-factor" safe>
-              {t('dashboard.twoFactorSetUp')}
-            </a>
-          </>
-        )}
-        <p>
-          <a href="/account" safe>
-            {t('dashboard.manageAccount')}
           </a>
         </p>
       </section>

@@ -86,7 +86,9 @@ export class EvidenceService {
     const defs = await this.catalog.definitions();
     const byTitle = (a: { title: string }, b: { title: string }) => a.title.localeCompare(b.title);
     return {
-      courses: [...defs.trainings.values()].map(({ code, title }) => ({ code, title })).sort(byTitle),
+      courses: [...defs.trainings.values()]
+        .map(({ code, title }) => ({ code, title }))
+        .sort(byTitle),
       categories: [...defs.creditCategories.values()]
         .map(({ code, title }) => ({ code, title }))
         .sort(byTitle),
@@ -124,7 +126,8 @@ export class EvidenceService {
     if (!occurredOn) {
       problems.push({
         field: 'occurredOn',
-        messageKey: kind === 'credits' ? 'evidence.earnedOnRequired' : 'evidence.completedOnRequired',
+        messageKey:
+          kind === 'credits' ? 'evidence.earnedOnRequired' : 'evidence.completedOnRequired',
       });
     } else if (!isCalendarDate(occurredOn) || occurredOn < '1970-01-01') {
       problems.push({ field: 'occurredOn', messageKey: 'evidence.dateFormat' });
@@ -162,7 +165,10 @@ export class EvidenceService {
       }
     }
 
-    if (problems.length === 0 && (await repo.countPendingOfUser(this.db, userId)) >= MAX_PENDING_PER_CANDIDATE) {
+    if (
+      problems.length === 0 &&
+      (await repo.countPendingOfUser(this.db, userId)) >= MAX_PENDING_PER_CANDIDATE
+    ) {
       problems.push({
         field: 'file',
         messageKey: 'evidence.tooManyPending',
@@ -268,7 +274,9 @@ export class EvidenceService {
     if (note.length > MAX_NOTE) {
       return {
         ok: false,
-        problems: [{ field: 'note', messageKey: 'evidence.noteTooLong', params: { max: MAX_NOTE } }],
+        problems: [
+          { field: 'note', messageKey: 'evidence.noteTooLong', params: { max: MAX_NOTE } },
+        ],
       };
     }
     await this.db.transaction().execute(async (trx) => {
@@ -288,7 +296,13 @@ export class EvidenceService {
           ({ id: factId } = await this.progress.recordTraining(
             actor,
             row.user_id,
-            { courseCode: course.code, completedAt: at, source: 'evidence', evidenceId: id, reason },
+            {
+              courseCode: course.code,
+              completedAt: at,
+              source: 'evidence',
+              evidenceId: id,
+              reason,
+            },
             trx,
           ));
         } else {
@@ -319,7 +333,8 @@ export class EvidenceService {
       });
       await recordAudit(trx, {
         actorUserId: actor.userId,
-        action: decision === 'approve' ? 'progress.evidence_approved' : 'progress.evidence_rejected',
+        action:
+          decision === 'approve' ? 'progress.evidence_approved' : 'progress.evidence_rejected',
         subjectType: 'evidence_submission',
         subjectId: id,
         details: { userId: row.user_id, kind: row.kind, ...(factId ? { factId } : {}) },
@@ -330,7 +345,9 @@ export class EvidenceService {
     return { ok: true };
   }
 
-  private async candidates(userIds: readonly number[]): Promise<Map<number, ReviewRow['candidate']>> {
+  private async candidates(
+    userIds: readonly number[],
+  ): Promise<Map<number, ReviewRow['candidate']>> {
     const unique = [...new Set(userIds)];
     const summaries = await Promise.all(unique.map((id) => this.accounts.accountSummary(id)));
     return new Map(

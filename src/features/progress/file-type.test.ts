@@ -10,7 +10,9 @@ import {
 } from './file-type.ts';
 
 const bytes = (...parts: (number[] | string)[]): Uint8Array =>
-  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
+  Buffer.concat(
+    parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))),
+  );
 
 const PDF = bytes('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n');
 const PNG = bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], [0, 0, 0, 13], 'IHDR');
@@ -61,11 +63,14 @@ test('checkEvidenceFile accepts a file whose name and declared type agree with i
     checkEvidenceFile({ bytes: PDF, name: 'course.pdf', declaredType: 'application/pdf' }),
     { ok: true, contentType: 'application/pdf', extension: 'pdf' },
   );
-  assert.deepEqual(checkEvidenceFile({ bytes: JPEG, name: 'photo.JPG', declaredType: 'image/jpg' }), {
-    ok: true,
-    contentType: 'image/jpeg',
-    extension: 'jpg',
-  });
+  assert.deepEqual(
+    checkEvidenceFile({ bytes: JPEG, name: 'photo.JPG', declaredType: 'image/jpg' }),
+    {
+      ok: true,
+      contentType: 'image/jpeg',
+      extension: 'jpg',
+    },
+  );
   // A generic or missing declared type, and a name without a known extension, claim nothing.
   assert.equal(
     checkEvidenceFile({ bytes: PNG, name: 'scan', declaredType: 'application/octet-stream' }).ok,
@@ -78,21 +83,30 @@ test('checkEvidenceFile refuses a PNG named .pdf or declared as a PDF', () => {
     checkEvidenceFile({ bytes: PNG, name: 'certificate.pdf', declaredType: 'application/pdf' }),
     { ok: false, problem: 'mismatch' },
   );
-  assert.deepEqual(checkEvidenceFile({ bytes: PNG, name: 'certificate.png', declaredType: 'application/pdf' }), {
-    ok: false,
-    problem: 'mismatch',
-  });
-  assert.deepEqual(checkEvidenceFile({ bytes: PNG, name: 'certificate.pdf', declaredType: 'image/png' }), {
-    ok: false,
-    problem: 'mismatch',
-  });
+  assert.deepEqual(
+    checkEvidenceFile({ bytes: PNG, name: 'certificate.png', declaredType: 'application/pdf' }),
+    {
+      ok: false,
+      problem: 'mismatch',
+    },
+  );
+  assert.deepEqual(
+    checkEvidenceFile({ bytes: PNG, name: 'certificate.pdf', declaredType: 'image/png' }),
+    {
+      ok: false,
+      problem: 'mismatch',
+    },
+  );
 });
 
 test('checkEvidenceFile refuses an executable whatever its name and declared type', () => {
-  assert.deepEqual(checkEvidenceFile({ bytes: EXE, name: 'photo.png', declaredType: 'image/png' }), {
-    ok: false,
-    problem: 'unsupported',
-  });
+  assert.deepEqual(
+    checkEvidenceFile({ bytes: EXE, name: 'photo.png', declaredType: 'image/png' }),
+    {
+      ok: false,
+      problem: 'unsupported',
+    },
+  );
 });
 
 test('checkEvidenceFile refuses an empty file and one over the limit or cut off', () => {
@@ -102,7 +116,10 @@ test('checkEvidenceFile refuses an empty file and one over the limit or cut off'
   });
   const big = new Uint8Array(MAX_EVIDENCE_BYTES + 1);
   big.set(PDF);
-  assert.deepEqual(checkEvidenceFile({ bytes: big, name: 'a.pdf' }), { ok: false, problem: 'tooLarge' });
+  assert.deepEqual(checkEvidenceFile({ bytes: big, name: 'a.pdf' }), {
+    ok: false,
+    problem: 'tooLarge',
+  });
   assert.deepEqual(checkEvidenceFile({ bytes: PDF, name: 'a.pdf', truncated: true }), {
     ok: false,
     problem: 'tooLarge',

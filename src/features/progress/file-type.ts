@@ -114,7 +114,6 @@ export function checkEvidenceFile(file: {
 export function safeFileName(name: string, extension: 'pdf' | 'png' | 'jpg'): string {
   const base = (name.split(/[\\/]/).pop() ?? '')
     .replace(/\.[^.]*$/, '')
-    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f"<>:|?*%;]/g, '_')
     .trim()
     .slice(0, 120);

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import type { Evaluation, EvidenceRef } from './evaluator.ts';
 import type { RequirementNode } from './requirements.ts';
-import type { RecertificationRules, RetakePolicy } from '../catalog/catalog.types.ts';
+import type { RecertificationRules, RetakePolicy } from '../catalog/index.ts';
 
 /**
  * The public interface of progress and awarding, for the candidate pages,
@@ -182,7 +182,8 @@ export interface RecordResultInput {
 }
 
 export interface CorrectResultInput {
-  score?: number;
+  /** null removes the score (a pass or fail without one). */
+  score?: number | null;
   passed?: boolean;
   takenAt?: Date;
   examVersion?: string | null;
@@ -225,5 +226,17 @@ export interface ProgressService {
    * revoking awards until nothing changes. Call it inside the transaction
    * that changed the facts.
    */
-  reevaluateCandidates(trx: Trx, userIds: readonly number[], trigger: string): Promise<AwardChange[]>;
+  reevaluateCandidates(
+    trx: Trx,
+    userIds: readonly number[],
+    trigger: string,
+    options?: {
+      /** The evaluation date; default now. */
+      at?: Date;
+      /** Who caused it, for the audit of revocations; default the system. */
+      actorUserId?: number | null;
+      /** Recorded on awards this revokes. */
+      reason?: string;
+    },
+  ): Promise<AwardChange[]>;
 }

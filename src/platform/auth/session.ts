@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
-import type { Database } from '../db/database.ts';
+import type { Database, DatabaseHandle } from '../db/database.ts';
 import type { Role } from '../db/schema.ts';
 import { AppError, forbidden, unauthorized } from '../http/errors.ts';
 import { hashToken, randomToken } from './tokens.ts';
@@ -51,10 +50,36 @@ export function sessionCookieName(config: Config): string {
 /** Only update last_seen_at this often, so that reading pages does not mean writing rows. */
 const TOUCH_INTERVAL_MS = 60_000;
 
+const SESSION_SQL = `
+  select s.id as session_id, s.state, s.last_seen_at, s.reauthenticated_at,
+         u.id as user_id, u.username, u.candidate_number, u.given_name, u.family_name, u.email,
+         u.totp_enabled_at, u.locale, u.time_zone,
+         array(select r.role from user_roles r where r.user_id = u.id order by r.role) as roles
+  from sessions s join users u on u.id = s.user_id
+  where s.token_hash = $1 and s.expires_at > $2 and s.last_seen_at > $3 and u.status = 'active'`;
+
+interface SessionRow {
+  session_id: number;
+  state: 'active' | 'second_factor';
+  last_seen_at: Date;
+  reauthenticated_at: Date | null;
+  user_id: number;
+  username: string;
+  candidate_number: string;
+  given_name: string;
+  family_name: string;
+  email: string;
+  totp_enabled_at: Date | null;
+  locale: string;
+  time_zone: string;
+  roles: Role[];
+}
+
 export class SessionStore {
   constructor(
     private readonly db: Database,
     private readonly config: Config,
+    private readonly prepared: DatabaseHandle['prepared'],
   ) {}
 
   /** Resolves the cookie's token to a principal, enforcing idle timeout and absolute lifetime. */
@@ -64,32 +89,12 @@ export class SessionStore {
     const token = request.cookies[sessionCookieName(this.config)];
     if (!token || token.length > 100) return;
     const idleSince = new Date(Date.now() - this.config.sessionIdleMs);
-    const row = await this.db
-      .selectFrom('sessions as s')
-      .innerJoin('users as u', 'u.id', 's.user_id')
-      .select([
-        's.id as session_id',
-        's.state',
-        's.last_seen_at',
-        's.reauthenticated_at',
-        'u.id as user_id',
-        'u.username',
-        'u.candidate_number',
-        'u.given_name',
-        'u.family_name',
-        'u.email',
-        'u.totp_enabled_at',
-        'u.locale',
-        'u.time_zone',
-        sql<Role[]>`array(select role from user_roles r where r.user_id = u.id order by role)`.as(
-          'roles',
-        ),
-      ])
-      .where('s.token_hash', '=', hashToken(token))
-      .where('s.expires_at', '>', new Date())
-      .where('s.last_seen_at', '>', idleSince)
-      .where('u.status', '=', 'active')
-      .executeTakeFirst();
+    // Every signed-in request runs this: a prepared statement, not a built query.
+    const [row] = await this.prepared<SessionRow>('laurel_session_load', SESSION_SQL, [
+      hashToken(token),
+      new Date(),
+      idleSince,
+    ]);
     if (!row) return;
     if (Date.now() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
       await this.db

@@ -81,7 +81,9 @@ describe('secrets at rest', () => {
     const [v, iv, body, tag] = sealed.split('.') as [string, string, string, string];
     const flipped = Buffer.from(body, 'base64url');
     flipped[0] = flipped[0]! ^ 1;
-    assert.throws(() => decryptSecret(SECRET, 'totp-secret', [v, iv, flipped.toString('base64url'), tag].join('.')));
+    assert.throws(() =>
+      decryptSecret(SECRET, 'totp-secret', [v, iv, flipped.toString('base64url'), tag].join('.')),
+    );
     assert.throws(() => decryptSecret(SECRET, 'totp-secret', 'v2.a.b.c'));
     assert.throws(() => decryptSecret(SECRET, 'totp-secret', 'v1.a.b'));
     assert.throws(() => decryptSecret(SECRET, 'totp-secret', ''));

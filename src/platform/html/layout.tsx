@@ -9,11 +9,20 @@ export interface LayoutProps {
   index?: boolean;
   /** Wide pages (staff tables) may use the full width. */
   wide?: boolean;
+  /** Reload the page every so many seconds (progress pages of running jobs). */
+  refreshSeconds?: number;
   children?: JSX.Element | JSX.Element[];
 }
 
 /** The base page: skip link, landmarks, navigation by role, flash banner, footer. */
-export function Layout({ ctx, title, index, wide, children }: LayoutProps): JSX.Element {
+export function Layout({
+  ctx,
+  title,
+  index,
+  wide,
+  refreshSeconds,
+  children,
+}: LayoutProps): JSX.Element {
   const { t, program, principal } = ctx;
   const fullTitle = `${title} – ${program.name}`;
   // Children are JSX that escaped its own content when it was rendered.
@@ -26,6 +35,11 @@ export function Layout({ ctx, title, index, wide, children }: LayoutProps): JSX.
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           {index ? '' : <meta name="robots" content="noindex, nofollow" />}
+          {refreshSeconds ? (
+            <meta http-equiv="refresh" content={String(Math.max(1, Math.round(refreshSeconds)))} />
+          ) : (
+            ''
+          )}
           <title safe>{fullTitle}</title>
           <link rel="stylesheet" href="/assets/app.css" />
           <link rel="stylesheet" href="/assets/theme.css" />

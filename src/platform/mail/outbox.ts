@@ -29,6 +29,8 @@ export interface QueueEmailInput {
   readonly attachments?: readonly OutboxAttachment[];
   /** Strings for the layout's footer, in the recipient's language. */
   readonly footer: { readonly sentBy: string; readonly help: string };
+  /** Not sent before this time (spreads a large batch out); default: as soon as possible. */
+  readonly notBefore?: Date;
 }
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -57,6 +59,7 @@ export async function queueEmail(
       attachments: JSON.stringify(input.attachments ?? []),
       template: input.template,
       category: input.category ?? 'transactional',
+      ...(input.notBefore ? { next_attempt_at: input.notBefore } : {}),
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -1,0 +1,230 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, EvidenceRef as StoredEvidenceRef } from '../../platform/db/schema.ts';
+import type { AwardRecord, CandidateState } from './award-rules.ts';
+import type {
+  AgreementFact,
+  CreditFact,
+  EvidenceRef,
+  ResultFact,
+  TrainingFact,
+} from './evaluator.ts';
+
+/**
+ * A candidate's facts and awards for many candidates at once: one query per
+ * table for a whole batch of user ids (the engine and the re-evaluation job
+ * work in batches of a thousand), mapped to the evaluator's facts. Catalog
+ * ids are turned into codes through `codes`; a fact whose definition is gone
+ * is left out (it can count for nothing).
+ */
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+/** Catalog ids to codes (from the catalog's definitions). */
+export interface CodeLookup {
+  exam(id: number): string | undefined;
+  credential(id: number): string | undefined;
+  training(id: number): string | undefined;
+  agreement(id: number): string | undefined;
+  creditCategory(id: number): string | undefined;
+}
+
+/** What the engine knows of a result besides the evaluator's fact. */
+export interface ResultMeta {
+  examId: number;
+  statusReason: string | null;
+}
+
+export interface LoadedCandidate extends CandidateState {
+  readonly userId: number;
+  readonly resultMeta: ReadonlyMap<string, ResultMeta>;
+}
+
+/** Up to this many ids in one `in (...)` list. */
+const CHUNK = 5000;
+
+export async function loadCandidates(
+  db: Executor,
+  userIds: readonly number[],
+  codes: CodeLookup,
+): Promise<Map<number, LoadedCandidate>> {
+  const ids = [...new Set(userIds)];
+  const out = new Map<number, LoadedCandidate>();
+  if (ids.length === 0) return out;
+
+  const state = new Map<
+    number,
+    {
+      results: ResultFact[];
+      trainings: TrainingFact[];
+      agreements: AgreementFact[];
+      credits: CreditFact[];
+      awards: AwardRecord[];
+      resultMeta: Map<string, ResultMeta>;
+    }
+  >();
+  for (const id of ids) {
+    state.set(id, {
+      results: [],
+      trainings: [],
+      agreements: [],
+      credits: [],
+      awards: [],
+      resultMeta: new Map(),
+    });
+  }
+
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const chunk = ids.slice(i, i + CHUNK);
+    const [results, trainings, agreements, credits, awards, kept] = await Promise.all([
+      db
+        .selectFrom('results')
+        .select(['id', 'user_id', 'exam_id', 'exam_version', 'score', 'passed', 'taken_at', 'status', 'status_reason'])
+        .where('user_id', 'in', chunk)
+        .execute(),
+      db
+        .selectFrom('training_completions')
+        .select(['id', 'user_id', 'course_id', 'completed_at'])
+        .where('user_id', 'in', chunk)
+        .execute(),
+      db
+        .selectFrom('agreement_acceptances')
+        .select(['id', 'user_id', 'agreement_id', 'version', 'accepted_at'])
+        .where('user_id', 'in', chunk)
+        .execute(),
+      db
+        .selectFrom('credit_entries')
+        .select(['id', 'user_id', 'category_id', 'amount', 'earned_at'])
+        .where('user_id', 'in', chunk)
+        .execute(),
+      db
+        .selectFrom('awards')
+        .select([
+          'id',
+          'user_id',
+          'credential_id',
+          'credential_number',
+          'status',
+          'awarded_at',
+          'expires_at',
+          'last_renewed_at',
+          'status_changed_at',
+          'status_reason',
+          'requirement_version',
+          'evidence',
+        ])
+        .where('user_id', 'in', chunk)
+        .execute(),
+      db
+        .selectFrom('award_events')
+        .innerJoin('awards', 'awards.id', 'award_events.award_id')
+        .select(['award_events.award_id', 'award_events.details'])
+        .where('award_events.kind', '=', 'kept')
+        .where('awards.user_id', 'in', chunk)
+        .execute(),
+    ]);
+
+    for (const r of results) {
+      const examCode = codes.exam(r.exam_id);
+      const s = r.user_id === null ? undefined : state.get(r.user_id);
+      if (!examCode || !s) continue;
+      const id = String(r.id);
+      s.results.push({
+        id,
+        examCode,
+        examVersion: r.exam_version ?? '',
+        // A pass without a score meets no minimum score.
+        score: r.score ?? Number.NEGATIVE_INFINITY,
+        passed: r.passed,
+        takenAt: r.taken_at,
+        revoked: r.status === 'revoked',
+      });
+      s.resultMeta.set(id, { examId: r.exam_id, statusReason: r.status_reason });
+    }
+    for (const t of trainings) {
+      const courseCode = codes.training(t.course_id);
+      if (courseCode) {
+        state.get(t.user_id)?.trainings.push({ id: String(t.id), courseCode, completedAt: t.completed_at });
+      }
+    }
+    for (const a of agreements) {
+      const agreementCode = codes.agreement(a.agreement_id);
+      if (agreementCode) {
+        state.get(a.user_id)?.agreements.push({
+          id: String(a.id),
+          agreementCode,
+          version: a.version,
+          acceptedAt: a.accepted_at,
+        });
+      }
+    }
+    for (const c of credits) {
+      const categoryCode = codes.creditCategory(c.category_id);
+      if (categoryCode) {
+        state.get(c.user_id)?.credits.push({
+          id: String(c.id),
+          categoryCode,
+          amount: Number(c.amount),
+          earnedAt: c.earned_at,
+        });
+      }
+    }
+    const keptByAward = new Map<number, string[]>();
+    for (const k of kept) {
+      const refs = (k.details as { refs?: unknown }).refs;
+      if (!Array.isArray(refs)) continue;
+      const list = keptByAward.get(k.award_id) ?? [];
+      for (const ref of refs) if (typeof ref === 'string') list.push(ref);
+      keptByAward.set(k.award_id, list);
+    }
+    for (const a of awards) {
+      const credentialCode = codes.credential(a.credential_id);
+      if (!credentialCode) continue;
+      state.get(a.user_id)?.awards.push({
+        id: a.id,
+        credentialId: a.credential_id,
+        credentialCode,
+        status: a.status,
+        awardedAt: a.awarded_at,
+        expiresAt: a.expires_at,
+        lastRenewedAt: a.last_renewed_at,
+        statusChangedAt: a.status_changed_at,
+        requirementVersion: a.requirement_version,
+        evidence: fromStoredEvidence(a.evidence),
+        keptRefs: keptByAward.get(a.id) ?? [],
+        statusReason: a.status_reason,
+        credentialNumber: a.credential_number,
+      });
+    }
+  }
+
+  for (const [userId, s] of state) {
+    out.set(userId, {
+      userId,
+      facts: {
+        results: s.results,
+        trainings: s.trainings,
+        agreements: s.agreements,
+        credits: s.credits,
+      },
+      awards: s.awards,
+      resultMeta: s.resultMeta,
+    });
+  }
+  return out;
+}
+
+/** Stored evidence uses numeric ids; the evaluator's ids are strings. */
+export function fromStoredEvidence(stored: unknown): EvidenceRef[] {
+  if (!Array.isArray(stored)) return [];
+  const refs: EvidenceRef[] = [];
+  for (const item of stored as StoredEvidenceRef[]) {
+    if (item && typeof item === 'object' && typeof item.type === 'string') {
+      refs.push({ type: item.type, id: String(item.id) });
+    }
+  }
+  return refs;
+}
+
+export function toStoredEvidence(refs: readonly EvidenceRef[]): string {
+  return JSON.stringify(refs.map((r) => ({ type: r.type, id: Number(r.id) })));
+}
