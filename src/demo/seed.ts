@@ -1,11 +1,20 @@
 import type { App } from '../app.ts';
 import { ensureProgram, publishPrivacyNotice } from '../platform/bootstrap.ts';
 import type { Role } from '../platform/db/schema.ts';
+import {
+  DEMO_CANDIDATE_PASSWORD,
+  DEMO_STORIES,
+  MORE_CANDIDATES,
+  recordStory,
+  submitPendingEvidence,
+} from './candidates.ts';
+import { seedProgram } from './program.ts';
 
 /**
- * The demo program: a fictional vendor, its privacy notice and one account
- * per role. Seeded only into an empty database and never in production.
- * Later features add their part of the demo here (exams, credentials, ...).
+ * The demo program: a fictional vendor, its privacy notice, one account per
+ * role, the catalog of program.ts (exams, credentials, requirements) and the
+ * candidates of candidates.ts at different stages. Seeded only into an empty
+ * database and never in production. Later features add their part here.
  */
 export const DEMO_PROGRAM = {
   name: 'Corvid Certification Program',
@@ -113,8 +122,9 @@ export async function seedDemo(app: App): Promise<boolean> {
   const notices = await db.selectFrom('privacy_notices').select('version').limit(1).execute();
   if (notices.length === 0)
     await publishPrivacyNotice(db, PRIVACY_NOTICE, new Date(Date.UTC(2026, 0, 1)));
+  const ids = new Map<string, number>();
   for (const account of DEMO_ACCOUNTS) {
-    await app.accounts.createAccount({
+    const { id } = await app.accounts.createAccount({
       username: account.username,
       email: account.email,
       givenName: account.givenName,
@@ -126,6 +136,33 @@ export async function seedDemo(app: App): Promise<boolean> {
       acceptPrivacy: true,
       ...(account.twoFactor ? { totpSecret: DEMO_TOTP_SECRET } : {}),
     });
+    ids.set(account.username, id);
+  }
+  for (const candidate of MORE_CANDIDATES) {
+    const { id } = await app.accounts.createAccount({
+      username: candidate.username,
+      email: candidate.email,
+      givenName: candidate.givenName,
+      familyName: candidate.familyName,
+      country: candidate.country,
+      password: DEMO_CANDIDATE_PASSWORD,
+      roles: [],
+      emailVerified: true,
+      acceptPrivacy: true,
+    });
+    ids.set(candidate.username, id);
+  }
+
+  // Dates are counted back from now, so the demo looks alive whenever it is seeded.
+  const now = new Date();
+  await seedProgram(app, { userId: ids.get('alex') ?? null, timeZone: 'UTC' }, now);
+  const morgan = ids.get('morgan');
+  const manager = morgan === undefined ? null : { userId: morgan };
+  for (const story of DEMO_STORIES) {
+    const id = ids.get(story.username);
+    if (id === undefined) continue;
+    await recordStory(app, id, story, manager, now);
+    await submitPendingEvidence(app, id, story, now);
   }
   return true;
 }

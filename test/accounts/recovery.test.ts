@@ -404,6 +404,22 @@ describe('forgot password', () => {
     await signIn(t, cookieJar(), { ...account, password: NEW_PASSWORD }, { ip: freshIp() });
   });
 
+  test(
+    'the reset email is sent even when the program settings must be read afresh (no deadlock on the embedded database)',
+    { timeout: 60_000 },
+    async () => {
+      const account = await givenAccount(t.app);
+      // As when the job runs more than five seconds after the settings were last read:
+      // the program is read again while the job's transaction is open.
+      t.app.platform.program.invalidate();
+      await t.app.accounts.runSendPasswordReset({ identifier: account.email });
+      await t.app.platform.mail.deliverDue();
+      await t.smtp.waitFor(
+        (m) => m.to.includes(account.email) && m.subject === 'Reset your password',
+      );
+    },
+  );
+
   test('a reset confirms an unconfirmed address (the link proved it)', async () => {
     const account = await givenAccount(t.app, { emailVerified: false });
     const link = await resetLinkFor(account);

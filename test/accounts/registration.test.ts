@@ -264,6 +264,22 @@ describe('registration', () => {
     assert.equal(pathOf(fresh.headers.location), '/sign-in');
   });
 
+  test(
+    'a new confirmation link is sent even when the program settings must be read afresh (no deadlock on the embedded database)',
+    { timeout: 60_000 },
+    async () => {
+      const fields = registration();
+      await post(t.app, '/register', fields, cookieJar(), { ip: freshIp() });
+      // As when the job runs more than five seconds after the settings were last read.
+      t.app.platform.program.invalidate();
+      await t.app.accounts.runResendConfirmation({ email: fields.email! });
+      const mails = (await outboxTo(t.db, fields.email!)).filter(
+        (m) => m.template === 'accounts.verify-email',
+      );
+      assert.equal(mails.length, 2);
+    },
+  );
+
   test('field errors re-render the form with 400, keep what was typed (not the password) and tie each message to its field', async () => {
     const fields = registration({ email: 'not-an-address', password: 'short', country: '' });
     const res = await post(t.app, '/register', fields, cookieJar(), { ip: freshIp() });

@@ -24,7 +24,10 @@ export interface Browser {
 }
 
 /** A program manager with two-factor on, signed in. */
-export async function signedInManager(t: TestApp, role: 'program_manager' | 'admin' = 'program_manager'): Promise<Browser> {
+export async function signedInManager(
+  t: TestApp,
+  role: 'program_manager' | 'admin' = 'program_manager',
+): Promise<Browser> {
   const account = await givenAccount(t.app, {
     username: unique('pm'),
     roles: [role],
@@ -97,7 +100,12 @@ export function problemFields(res: Response): Record<string, string> {
   return Object.fromEntries((body.errors ?? []).map((e) => [e.field, e.message]));
 }
 
-export const SYSTEM: CatalogActor = { userId: null, timeZone: 'UTC', ip: null, reason: 'test setup' };
+export const SYSTEM: CatalogActor = {
+  userId: null,
+  timeZone: 'UTC',
+  ip: null,
+  reason: 'test setup',
+};
 
 let codeCounter = 0;
 /** A code no other test in this process uses, valid for the catalog: `PREFIX-7K3`. */
@@ -174,7 +182,8 @@ export function browserFields(html: string, action: string): [string, string][] 
     const m = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
     return m ? decode(m[1]!) : undefined;
   };
-  const re = /<input\b[^>]*>|<select\b[^>]*>[\s\S]*?<\/select>|<textarea\b[^>]*>[\s\S]*?<\/textarea>/g;
+  const re =
+    /<input\b[^>]*>|<select\b[^>]*>[\s\S]*?<\/select>|<textarea\b[^>]*>[\s\S]*?<\/textarea>/g;
   for (const m of form.matchAll(re)) {
     const tag = m[0];
     const name = attr(tag, 'name');
@@ -211,7 +220,8 @@ export function pressButton(
       seen.add(name);
     } else body.append(name, value);
   }
-  for (const [name, value] of Object.entries(changes)) if (!seen.has(name)) body.append(name, value);
+  for (const [name, value] of Object.entries(changes))
+    if (!seen.has(name)) body.append(name, value);
   if (button !== undefined) body.append('action', button);
   return request(
     t.app,

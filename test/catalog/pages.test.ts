@@ -50,7 +50,12 @@ const examFields = (overrides: Record<string, string | string[]> = {}) => ({
 function fieldError(html: string, name: string): string | undefined {
   const id = `f-${name.replace(/[^a-zA-Z0-9_-]/g, '-')}-error`;
   const m = new RegExp(`<p class="field__error" id="${id}">([\\s\\S]*?)</p>`).exec(html);
-  return m ? m[1]!.replace(/<[^>]*>/g, '').replace(/^Error:\s*/, '').trim() : undefined;
+  return m
+    ? m[1]!
+        .replace(/<[^>]*>/g, '')
+        .replace(/^Error:\s*/, '')
+        .trim()
+    : undefined;
 }
 
 describe('who may open the catalog console', () => {
@@ -84,7 +89,13 @@ describe('who may open the catalog console', () => {
     const res = await getPage(t, pm, '/console/catalog');
     assert.equal(res.statusCode, 200);
     assert.match(res.body, /href="\/console\/catalog"[^>]*>Catalog</);
-    for (const heading of ['Credentials', 'Exams and assessments', 'Training courses', 'Agreements', 'Credit categories']) {
+    for (const heading of [
+      'Credentials',
+      'Exams and assessments',
+      'Training courses',
+      'Agreements',
+      'Credit categories',
+    ]) {
       assert.match(res.body, new RegExp(`<h2[^>]*>${heading}</h2>`), heading);
     }
     assert.ok(res.body.includes(exam.code));
@@ -94,12 +105,21 @@ describe('who may open the catalog console', () => {
 describe('exams through the pages', () => {
   test('create, see, edit: post/redirect/get with a confirmation, values kept', async () => {
     const fields = examFields();
-    const created = await submit(t, pm, '/console/catalog/exams', fields, '/console/catalog/exams/new');
+    const created = await submit(
+      t,
+      pm,
+      '/console/catalog/exams',
+      fields,
+      '/console/catalog/exams/new',
+    );
     assert.equal(created.statusCode, 303, created.body.slice(0, 500));
     assert.equal(pathOf(created.headers.location), `/console/catalog/exams/${fields.code}`);
     const page = await getPage(t, pm, `/console/catalog/exams/${fields.code}`);
     assert.equal(page.statusCode, 200);
-    assert.match(textOfClass(page.body, 'banner--success') ?? '', new RegExp(`Exam ${fields.code} was added`));
+    assert.match(
+      textOfClass(page.body, 'banner--success') ?? '',
+      new RegExp(`Exam ${fields.code} was added`),
+    );
     assert.ok(page.body.includes('Networking Fundamentals'));
     assert.ok(page.body.includes('700 (scale 0 to 1000)'));
 
@@ -107,7 +127,12 @@ describe('exams through the pages', () => {
     assert.deepEqual(exam?.delivery, ['test_center', 'web']);
     assert.deepEqual(exam?.languages, ['en', 'fr']);
     assert.deepEqual(exam?.price, { cents: 15000, currency: 'USD' });
-    assert.deepEqual(exam?.retake, { waitDaysFirst: 1, waitDaysLater: 14, maxPerYear: 5, afterPass: false });
+    assert.deepEqual(exam?.retake, {
+      waitDaysFirst: 1,
+      waitDaysLater: 14,
+      maxPerYear: 5,
+      afterPass: false,
+    });
 
     const edit = await getPage(t, pm, `/console/catalog/exams/${fields.code}/edit`);
     assert.equal(attr(inputTag(edit.body, 'passingScore'), 'value'), '700');
@@ -116,7 +141,10 @@ describe('exams through the pages', () => {
       t,
       pm,
       `/console/catalog/exams/${fields.code}`,
-      { ...examFields({ passingScore: '650', title: 'Networking Fundamentals 2' }), reason: 'New scale study' },
+      {
+        ...examFields({ passingScore: '650', title: 'Networking Fundamentals 2' }),
+        reason: 'New scale study',
+      },
       `/console/catalog/exams/${fields.code}/edit`,
     );
     assert.equal(saved.statusCode, 303, saved.body.slice(0, 500));
@@ -136,7 +164,10 @@ describe('exams through the pages', () => {
     );
     assert.equal(audit[1]!.actor_user_id, pm.account.id);
     assert.equal(audit[1]!.reason, 'New scale study');
-    assert.deepEqual((audit[1]!.details as { changes: Record<string, unknown> }).changes.passingScore, [700, 650]);
+    assert.deepEqual(
+      (audit[1]!.details as { changes: Record<string, unknown> }).changes.passingScore,
+      [700, 650],
+    );
   });
 
   test('problems are shown beside each field and in the summary, and what was typed is kept', async () => {
@@ -161,7 +192,10 @@ describe('exams through the pages', () => {
     assert.match(fieldError(res.body, 'code') ?? '', /2 to 32 capital letters/);
     assert.equal(fieldError(res.body, 'title'), 'Enter a title');
     assert.equal(fieldError(res.body, 'delivery'), 'Choose at least one way to sit it');
-    assert.equal(fieldError(res.body, 'scoreMax'), 'The highest score must be more than the lowest');
+    assert.equal(
+      fieldError(res.body, 'scoreMax'),
+      'The highest score must be more than the lowest',
+    );
     assert.equal(fieldError(res.body, 'passingScore'), 'Enter a whole number, like 700');
     assert.equal(fieldError(res.body, 'price'), 'Enter a price like 150 or 149.50');
     assert.match(fieldError(res.body, 'languages') ?? '', /language codes/);
@@ -186,9 +220,21 @@ describe('exams through the pages', () => {
   test('versions are added and retired; a version cannot be added twice', async () => {
     const exam = await givenExam(t, { versions: [] });
     const base = `/console/catalog/exams/${exam.code}`;
-    const added = await submit(t, pm, `${base}/versions`, { version: '2027', availableFrom: '2027-01-01' }, base);
+    const added = await submit(
+      t,
+      pm,
+      `${base}/versions`,
+      { version: '2027', availableFrom: '2027-01-01' },
+      base,
+    );
     assert.equal(added.statusCode, 303, added.body.slice(0, 500));
-    const again = await submit(t, pm, `${base}/versions`, { version: '2027', availableFrom: '2027-02-01' }, base);
+    const again = await submit(
+      t,
+      pm,
+      `${base}/versions`,
+      { version: '2027', availableFrom: '2027-02-01' },
+      base,
+    );
     assert.equal(again.statusCode, 400);
     assert.equal(fieldError(again.body, 'version'), 'This exam already has a version 2027');
     const badDates = await submit(
@@ -200,19 +246,37 @@ describe('exams through the pages', () => {
     );
     assert.equal(fieldError(badDates.body, 'availableFrom'), 'Enter a real date, like 2027-03-01');
 
-    const early = await submit(t, pm, `${base}/versions/2027/retire`, { availableUntil: '2026-12-31' }, base);
+    const early = await submit(
+      t,
+      pm,
+      `${base}/versions/2027/retire`,
+      { availableUntil: '2026-12-31' },
+      base,
+    );
     assert.equal(early.statusCode, 400);
     assert.match(early.body, /The last date must be on or after the first date/);
-    const retired = await submit(t, pm, `${base}/versions/2027/retire`, { availableUntil: '2027-06-30' }, base);
+    const retired = await submit(
+      t,
+      pm,
+      `${base}/versions/2027/retire`,
+      { availableUntil: '2027-06-30' },
+      base,
+    );
     assert.equal(retired.statusCode, 303);
     const after = await t.app.catalog.examByCode(exam.code);
-    assert.deepEqual(after?.versions, [{ version: '2027', availableFrom: '2027-01-01', availableUntil: '2027-06-30' }]);
+    assert.deepEqual(after?.versions, [
+      { version: '2027', availableFrom: '2027-01-01', availableUntil: '2027-06-30' },
+    ]);
   });
 
   test('names that look like markup are shown as text', async () => {
     const evil = '<script>alert(1)</script><img src=x onerror=alert(2)>';
     const exam = await givenExam(t, { title: evil, description: `"><b>${evil}` });
-    for (const url of [`/console/catalog/exams?q=${exam.code}`, `/console/catalog/exams/${exam.code}`, `/console/catalog/exams/${exam.code}/edit`]) {
+    for (const url of [
+      `/console/catalog/exams?q=${exam.code}`,
+      `/console/catalog/exams/${exam.code}`,
+      `/console/catalog/exams/${exam.code}/edit`,
+    ]) {
       const res = await getPage(t, pm, url);
       assert.equal(res.statusCode, 200, url);
       // Inside a quoted attribute value `<` is harmless; outside one it must be escaped.
@@ -220,7 +284,11 @@ describe('exams through the pages', () => {
       assert.ok(!outsideAttributes.includes('<script>alert(1)'), url);
       assert.ok(!outsideAttributes.includes('<img src=x'), url);
       assert.ok(!outsideAttributes.includes('"><b>'), url);
-      assert.ok(res.body.includes('&lt;script>alert(1)&lt;/script>') || res.body.includes('value="&lt;script>'), url);
+      assert.ok(
+        res.body.includes('&lt;script>alert(1)&lt;/script>') ||
+          res.body.includes('value="&lt;script>'),
+        url,
+      );
     }
   });
 });
@@ -250,20 +318,41 @@ describe('credentials through the pages', () => {
     assert.ok(!page.body.includes('<Cloud>'));
     assert.match(page.body, /Draft/);
 
-    const refused = await submit(t, pm, `/console/catalog/credentials/${cr}/status`, { status: 'published' }, `/console/catalog/credentials/${cr}`);
+    const refused = await submit(
+      t,
+      pm,
+      `/console/catalog/credentials/${cr}/status`,
+      { status: 'published' },
+      `/console/catalog/credentials/${cr}`,
+    );
     assert.equal(refused.statusCode, 400);
-    assert.match(refused.body, /Save a version of the requirements before publishing this credential/);
+    assert.match(
+      refused.body,
+      /Save a version of the requirements before publishing this credential/,
+    );
 
     const exam = await givenExam(t);
     await givenRequirements(t, cr, examNodeTree(exam.code));
-    const published = await submit(t, pm, `/console/catalog/credentials/${cr}/status`, { status: 'published' }, `/console/catalog/credentials/${cr}`);
+    const published = await submit(
+      t,
+      pm,
+      `/console/catalog/credentials/${cr}/status`,
+      { status: 'published' },
+      `/console/catalog/credentials/${cr}`,
+    );
     assert.equal(published.statusCode, 303);
     assert.equal((await t.app.catalog.credentialByCode(cr))?.status, 'published');
     const shown = await getPage(t, pm, `/console/catalog/credentials/${cr}`);
     assert.match(shown.body, new RegExp(`Pass Cloud Security Basics \\(${exam.code}\\)`));
     assert.match(shown.body, /In force/);
 
-    const retired = await submit(t, pm, `/console/catalog/credentials/${cr}/status`, { status: 'retired' }, `/console/catalog/credentials/${cr}`);
+    const retired = await submit(
+      t,
+      pm,
+      `/console/catalog/credentials/${cr}/status`,
+      { status: 'retired' },
+      `/console/catalog/credentials/${cr}`,
+    );
     assert.equal(retired.statusCode, 303, retired.body.slice(0, 2000));
     assert.equal((await t.app.catalog.credentialByCode(cr))?.status, 'retired');
   });
@@ -287,13 +376,23 @@ describe('credentials through the pages', () => {
       '/console/catalog/credentials/new',
     );
     assert.equal(res.statusCode, 400);
-    assert.equal(fieldError(res.body, 'recertHigherCredentials'), 'A credential cannot renew itself; list higher credentials only');
+    assert.equal(
+      fieldError(res.body, 'recertHigherCredentials'),
+      'A credential cannot renew itself; list higher credentials only',
+    );
     assert.equal(fieldError(res.body, 'recertCreditsCategory'), 'Choose the credit category');
     const res2 = await submit(
       t,
       pm,
       '/console/catalog/credentials',
-      { code: cr, name: 'Renewal test', kind: 'accreditation', level: 'Associate', levelRank: '1', recertExams: 'NOPE-1' },
+      {
+        code: cr,
+        name: 'Renewal test',
+        kind: 'accreditation',
+        level: 'Associate',
+        levelRank: '1',
+        recertExams: 'NOPE-1',
+      },
       '/console/catalog/credentials/new',
     );
     assert.equal(fieldError(res2.body, 'recertExams'), 'There is no exam with the code NOPE-1');
@@ -305,11 +404,20 @@ describe('credentials through the pages', () => {
       t,
       pm,
       '/console/catalog/credentials',
-      { code: existing.code, name: 'Twin', kind: 'certification', level: 'Associate', levelRank: '1' },
+      {
+        code: existing.code,
+        name: 'Twin',
+        kind: 'certification',
+        level: 'Associate',
+        levelRank: '1',
+      },
       '/console/catalog/credentials/new',
     );
     assert.equal(res.statusCode, 400);
-    assert.equal(fieldError(res.body, 'code'), `Another credential already uses the code ${existing.code}`);
+    assert.equal(
+      fieldError(res.body, 'code'),
+      `Another credential already uses the code ${existing.code}`,
+    );
   });
 });
 
@@ -320,12 +428,24 @@ describe('training courses, agreements and credit categories', () => {
       ['/console/catalog/credit-categories', 'CC'],
     ] as const) {
       const c = code(prefix);
-      const created = await submit(t, pm, path, { code: c, title: `Title ${c}`, description: '' }, `${path}/new`);
+      const created = await submit(
+        t,
+        pm,
+        path,
+        { code: c, title: `Title ${c}`, description: '' },
+        `${path}/new`,
+      );
       assert.equal(created.statusCode, 303, created.body.slice(0, 400));
       const dup = await submit(t, pm, path, { code: c, title: 'Again' }, `${path}/new`);
       assert.equal(dup.statusCode, 400, path);
       assert.match(fieldError(dup.body, 'code') ?? '', /already uses the code/);
-      const edited = await submit(t, pm, `${path}/${c}`, { title: 'Renamed', description: 'More' }, `${path}/${c}`);
+      const edited = await submit(
+        t,
+        pm,
+        `${path}/${c}`,
+        { title: 'Renamed', description: 'More' },
+        `${path}/${c}`,
+      );
       assert.equal(edited.statusCode, 303);
       const list = await getPage(t, pm, `${path}?q=${c}`);
       assert.ok(list.body.includes('Renamed'), path);
@@ -340,12 +460,33 @@ describe('training courses, agreements and credit categories', () => {
       '/console/catalog/agreements/new',
     );
     assert.equal(created.statusCode, 303, created.body.slice(0, 400));
-    const noText = await submit(t, pm, `/console/catalog/agreements/${ag}/versions`, { body: '  ', effectiveAt: '2026-06-01' }, `/console/catalog/agreements/${ag}`);
+    const noText = await submit(
+      t,
+      pm,
+      `/console/catalog/agreements/${ag}/versions`,
+      { body: '  ', effectiveAt: '2026-06-01' },
+      `/console/catalog/agreements/${ag}`,
+    );
     assert.equal(noText.statusCode, 400);
     assert.equal(fieldError(noText.body, 'body'), 'Enter the text of the agreement');
-    const earlier = await submit(t, pm, `/console/catalog/agreements/${ag}/versions`, { body: 'v2', effectiveAt: '2025-06-01' }, `/console/catalog/agreements/${ag}`);
-    assert.match(fieldError(earlier.body, 'effectiveAt') ?? '', /on or after 2026-01-01, when version 1 took effect/);
-    const v2 = await submit(t, pm, `/console/catalog/agreements/${ag}/versions`, { body: 'Be honest, always.', effectiveAt: '2026-06-01' }, `/console/catalog/agreements/${ag}`);
+    const earlier = await submit(
+      t,
+      pm,
+      `/console/catalog/agreements/${ag}/versions`,
+      { body: 'v2', effectiveAt: '2025-06-01' },
+      `/console/catalog/agreements/${ag}`,
+    );
+    assert.match(
+      fieldError(earlier.body, 'effectiveAt') ?? '',
+      /on or after 2026-01-01, when version 1 took effect/,
+    );
+    const v2 = await submit(
+      t,
+      pm,
+      `/console/catalog/agreements/${ag}/versions`,
+      { body: 'Be honest, always.', effectiveAt: '2026-06-01' },
+      `/console/catalog/agreements/${ag}`,
+    );
     assert.equal(v2.statusCode, 303);
     const agreement = await t.app.catalog.agreementByCode(ag);
     assert.deepEqual(

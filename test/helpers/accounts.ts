@@ -303,7 +303,7 @@ function sharedEmbeddedHandle(t: TestApp): DatabaseHandle {
   return {
     db: t.db,
     kind: t.app.platform.dbKind,
-    prepared: async <R,>(_name: string, text: string, values: readonly unknown[]) =>
+    prepared: async <R>(_name: string, text: string, values: readonly unknown[]) =>
       (await t.db.executeQuery<R>(CompiledQuery.raw(text, [...values]))).rows as R[],
     close: async () => {},
   };

@@ -27,10 +27,18 @@ export interface ExamOverrides {
   status?: 'draft' | 'published' | 'retired';
   /** Versions, available from 2020-01-01. */
   versions?: string[];
-  retake?: { waitDaysFirst?: number; waitDaysLater?: number; maxPerYear?: number | null; afterPass?: boolean };
+  retake?: {
+    waitDaysFirst?: number;
+    waitDaysLater?: number;
+    maxPerYear?: number | null;
+    afterPass?: boolean;
+  };
 }
 
-export async function givenExam(db: Database, o: ExamOverrides = {}): Promise<{ id: number; code: string }> {
+export async function givenExam(
+  db: Database,
+  o: ExamOverrides = {},
+): Promise<{ id: number; code: string }> {
   const code = o.code ?? uniqueCode('EX');
   const row = await db
     .insertInto('exams')
@@ -164,7 +172,12 @@ export async function addRequirementVersion(
   }
   await db
     .insertInto('credential_requirements')
-    .values({ credential_id: credentialId, version: v, tree: JSON.stringify(tree), effective_at: effectiveAt })
+    .values({
+      credential_id: credentialId,
+      version: v,
+      tree: JSON.stringify(tree),
+      effective_at: effectiveAt,
+    })
     .execute();
   return v;
 }

@@ -91,7 +91,7 @@ describe('dashboard', () => {
 
     const held = section(res.body, 'held');
     assert.match(held, /class="award-card award-card--active"/);
-    assert.match(text(held), /Active Cloud Security Associate/);
+    assert.match(text(held), /Active CSA Cloud Security Associate/);
     assert.match(text(held), /Certification · Associate/);
     assert.match(text(held), /Expires on/);
     assert.match(held, /<svg class="icon"/, 'the status has an icon');

@@ -62,7 +62,10 @@ describe('awarding a credential', () => {
     const earned = mails.filter((m) => m.template === 'progress.credential-earned');
     assert.equal(earned.length, 1);
     assert.equal(earned[0]!.category, 'transactional');
-    assert.match(earned[0]!.text, new RegExp(`https://laurel.example/credentials/${credential.code}`));
+    assert.match(
+      earned[0]!.text,
+      new RegExp(`https://laurel.example/credentials/${credential.code}`),
+    );
     assert.match(earned[0]!.text, new RegExp(award.credential_number));
 
     // Evaluating again changes nothing.
@@ -143,7 +146,13 @@ describe('awarding a credential', () => {
       levelRank: 2,
       validityMonths: 36,
       requirements: [
-        { tree: allOf('root', { kind: 'credential', id: 'low', credentialCode: low.code }, examTree(highExam.code)) },
+        {
+          tree: allOf(
+            'root',
+            { kind: 'credential', id: 'low', credentialCode: low.code },
+            examTree(highExam.code),
+          ),
+        },
       ],
     });
     const me = await givenCandidate(t);
@@ -171,13 +180,20 @@ describe('awarding a credential', () => {
     });
     const holder = await givenCandidate(t);
     await pass(t, holder.id, a.code, daysAgo(100));
-    await addRequirementVersion(t.db, credential.id, allOf('root', examTree(a.code, { id: 'a' }), examTree(b.code, { id: 'b' })), daysAgo(1));
+    await addRequirementVersion(
+      t.db,
+      credential.id,
+      allOf('root', examTree(a.code, { id: 'a' }), examTree(b.code, { id: 'b' })),
+      daysAgo(1),
+    );
 
     const newcomer = await givenCandidate(t);
     await pass(t, newcomer.id, a.code, daysAgo(1));
     assert.equal((await awardsOf(t, newcomer.id, credential.id)).length, 0);
 
-    await t.db.transaction().execute((trx) => t.app.progress.reevaluateCandidates(trx, [holder.id], 'test'));
+    await t.db
+      .transaction()
+      .execute((trx) => t.app.progress.reevaluateCandidates(trx, [holder.id], 'test'));
     const [award] = await awardsOf(t, holder.id, credential.id);
     assert.equal(award?.status, 'active');
     assert.equal(award?.requirement_version, 1);
@@ -210,7 +226,10 @@ describe('renewing an award', () => {
     assert.equal(award.last_renewed_at?.getTime(), again.getTime());
     assert.equal(award.expires_at?.getTime(), addMonthsUTC(again, 24).getTime());
     const events = await eventsOf(t, award.id);
-    assert.deepEqual(events.map((e) => e.kind), ['awarded', 'renewed']);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['awarded', 'renewed'],
+    );
     assert.equal((events[1]!.details as { path: string }).path, 'requirements');
   });
 
@@ -223,7 +242,9 @@ describe('renewing an award', () => {
     });
     const me = await givenCandidate(t);
     await pass(t, me.id, exam.code, daysAgo(300));
-    await t.db.transaction().execute((trx) => t.app.progress.reevaluateCandidates(trx, [me.id], 'test'));
+    await t.db
+      .transaction()
+      .execute((trx) => t.app.progress.reevaluateCandidates(trx, [me.id], 'test'));
     const [award] = await awardsOf(t, me.id, credential.id);
     assert.equal(award?.last_renewed_at, null);
   });
@@ -245,7 +266,11 @@ describe('renewing an award', () => {
     const [award] = await awardsOf(t, me.id, credential.id);
     assert.equal(award?.last_renewed_at?.getTime(), renewal.getTime());
     assert.equal(award?.expires_at?.getTime(), addMonthsUTC(renewal, 12).getTime());
-    assert.ok((award?.evidence as { type: string; id: number }[]).some((e) => e.type === 'result' && e.id === recertId));
+    assert.ok(
+      (award?.evidence as { type: string; id: number }[]).some(
+        (e) => e.type === 'result' && e.id === recertId,
+      ),
+    );
   });
 
   test('by earning a listed higher credential (stacked programs)', async () => {
@@ -323,13 +348,26 @@ describe('revoking and keeping awards', () => {
     const [award] = await awardsOf(t, me.id, credential.id);
     assert.equal(award?.status, 'revoked');
     assert.equal(award?.status_reason, 'Misconduct at the test center');
-    assert.deepEqual((await eventsOf(t, award!.id)).map((e) => e.kind), ['awarded', 'revoked']);
-    const revokedMail = (await mailsTo(t, me.email)).filter((m) => m.template === 'progress.credential-revoked');
+    assert.deepEqual(
+      (await eventsOf(t, award!.id)).map((e) => e.kind),
+      ['awarded', 'revoked'],
+    );
+    const revokedMail = (await mailsTo(t, me.email)).filter(
+      (m) => m.template === 'progress.credential-revoked',
+    );
     assert.equal(revokedMail.length, 1);
     assert.match(revokedMail[0]!.text, /Misconduct at the test center/);
-    assert.ok((await auditOf(t, 'progress.award_revoked')).some((a) => a.subject_id === String(award!.id)));
-    assert.ok((await auditOf(t, 'progress.result_revoked')).some((a) => a.subject_id === String(resultId)));
-    const changes = await t.db.selectFrom('result_changes').selectAll().where('result_id', '=', resultId).execute();
+    assert.ok(
+      (await auditOf(t, 'progress.award_revoked')).some((a) => a.subject_id === String(award!.id)),
+    );
+    assert.ok(
+      (await auditOf(t, 'progress.result_revoked')).some((a) => a.subject_id === String(resultId)),
+    );
+    const changes = await t.db
+      .selectFrom('result_changes')
+      .selectAll()
+      .where('result_id', '=', resultId)
+      .execute();
     assert.equal(changes.length, 2); // recorded, revoked
 
     await t.app.progress.restoreResult(null, resultId, 'Appeal upheld');
@@ -342,7 +380,9 @@ describe('revoking and keeping awards', () => {
 
   test('a program manager may keep the award with a recorded decision', async () => {
     const exam = await givenExam(t.db);
-    const credential = await givenCredential(t.db, { requirements: [{ tree: examTree(exam.code) }] });
+    const credential = await givenCredential(t.db, {
+      requirements: [{ tree: examTree(exam.code) }],
+    });
     const me = await givenCandidate(t);
     const resultId = await pass(t, me.id, exam.code, daysAgo(20));
     await t.app.progress.revokeResult({ userId: me.id }, resultId, 'Proctor error', {
@@ -351,10 +391,17 @@ describe('revoking and keeping awards', () => {
     const [award] = await awardsOf(t, me.id, credential.id);
     assert.equal(award?.status, 'active');
     assert.equal(award?.kept_by_decision, 'Review board 2026-11: the candidate was not at fault');
-    assert.deepEqual((await eventsOf(t, award!.id)).map((e) => e.kind), ['awarded', 'kept']);
-    assert.ok((await auditOf(t, 'progress.award_kept')).some((a) => a.subject_id === String(award!.id)));
+    assert.deepEqual(
+      (await eventsOf(t, award!.id)).map((e) => e.kind),
+      ['awarded', 'kept'],
+    );
+    assert.ok(
+      (await auditOf(t, 'progress.award_kept')).some((a) => a.subject_id === String(award!.id)),
+    );
     // Later evaluations leave it alone.
-    await t.db.transaction().execute((trx) => t.app.progress.reevaluateCandidates(trx, [me.id], 'test'));
+    await t.db
+      .transaction()
+      .execute((trx) => t.app.progress.reevaluateCandidates(trx, [me.id], 'test'));
     assert.equal((await awardsOf(t, me.id, credential.id))[0]?.status, 'active');
   });
 
@@ -374,14 +421,20 @@ describe('revoking and keeping awards', () => {
 
   test('a result corrected to a fail revokes the award resting on it', async () => {
     const exam = await givenExam(t.db);
-    const credential = await givenCredential(t.db, { requirements: [{ tree: examTree(exam.code) }] });
+    const credential = await givenCredential(t.db, {
+      requirements: [{ tree: examTree(exam.code) }],
+    });
     const me = await givenCandidate(t);
     const resultId = await pass(t, me.id, exam.code, daysAgo(20), 710);
     await t.app.progress.correctResult(null, resultId, { score: 690 }, 'Rescored by the provider');
     const [award] = await awardsOf(t, me.id, credential.id);
     assert.equal(award?.status, 'revoked');
     assert.equal(award?.status_reason, 'Rescored by the provider');
-    const result = await t.db.selectFrom('results').selectAll().where('id', '=', resultId).executeTakeFirstOrThrow();
+    const result = await t.db
+      .selectFrom('results')
+      .selectAll()
+      .where('id', '=', resultId)
+      .executeTakeFirstOrThrow();
     assert.equal(result.passed, false);
     const history = await t.db
       .selectFrom('result_changes')
@@ -395,11 +448,20 @@ describe('revoking and keeping awards', () => {
 
   test('a revoked prerequisite revokes the credential that required it', async () => {
     const [lowExam, highExam] = [await givenExam(t.db), await givenExam(t.db)];
-    const low = await givenCredential(t.db, { levelRank: 1, requirements: [{ tree: examTree(lowExam.code) }] });
+    const low = await givenCredential(t.db, {
+      levelRank: 1,
+      requirements: [{ tree: examTree(lowExam.code) }],
+    });
     const high = await givenCredential(t.db, {
       levelRank: 2,
       requirements: [
-        { tree: allOf('root', { kind: 'credential', id: 'low', credentialCode: low.code }, examTree(highExam.code)) },
+        {
+          tree: allOf(
+            'root',
+            { kind: 'credential', id: 'low', credentialCode: low.code },
+            examTree(highExam.code),
+          ),
+        },
       ],
     });
     const me = await givenCandidate(t);
@@ -418,17 +480,25 @@ describe('revoking and keeping awards', () => {
 
   test('a manually revoked award is earned again only with evidence newer than the revocation', async () => {
     const exam = await givenExam(t.db, { retake: { afterPass: true } });
-    const credential = await givenCredential(t.db, { requirements: [{ tree: examTree(exam.code) }] });
+    const credential = await givenCredential(t.db, {
+      requirements: [{ tree: examTree(exam.code) }],
+    });
     const me = await givenCandidate(t);
     await pass(t, me.id, exam.code, daysAgo(60));
     const [award] = await awardsOf(t, me.id, credential.id);
     // As the credentials feature would: a program manager revokes it.
     await t.db
       .updateTable('awards')
-      .set({ status: 'revoked', status_reason: 'Shared exam content', status_changed_at: daysAgo(10) })
+      .set({
+        status: 'revoked',
+        status_reason: 'Shared exam content',
+        status_changed_at: daysAgo(10),
+      })
       .where('id', '=', award!.id)
       .execute();
-    await t.db.transaction().execute((trx) => t.app.progress.reevaluateCandidates(trx, [me.id], 'test'));
+    await t.db
+      .transaction()
+      .execute((trx) => t.app.progress.reevaluateCandidates(trx, [me.id], 'test'));
     assert.equal((await awardsOf(t, me.id, credential.id)).length, 1);
     // A pass before the revocation is not newer evidence...
     await pass(t, me.id, exam.code, daysAgo(20));
@@ -464,7 +534,11 @@ describe('recording facts', () => {
         return true;
       },
     );
-    const rows = await t.db.selectFrom('results').select('id').where('user_id', '=', me.id).execute();
+    const rows = await t.db
+      .selectFrom('results')
+      .select('id')
+      .where('user_id', '=', me.id)
+      .execute();
     assert.equal(rows.length, 0);
   });
 
@@ -473,7 +547,12 @@ describe('recording facts', () => {
     const me = await givenCandidate(t);
     const low = await pass(t, me.id, exam.code, daysAgo(3), 699);
     const high = await pass(t, me.id, exam.code, daysAgo(2), 700);
-    const rows = await t.db.selectFrom('results').select(['id', 'passed']).where('user_id', '=', me.id).orderBy('id').execute();
+    const rows = await t.db
+      .selectFrom('results')
+      .select(['id', 'passed'])
+      .where('user_id', '=', me.id)
+      .orderBy('id')
+      .execute();
     assert.deepEqual(rows, [
       { id: low, passed: false },
       { id: high, passed: true },
@@ -482,11 +561,24 @@ describe('recording facts', () => {
   });
 
   test('training and agreements count toward requirements', async () => {
-    const training = await t.db.insertInto('training_courses').values({ code: 'TR-AWD', title: 'Workshop' }).returning('id').executeTakeFirstOrThrow();
-    const agreement = await t.db.insertInto('agreements').values({ code: 'AG-AWD', title: 'Candidate agreement' }).returning('id').executeTakeFirstOrThrow();
+    const training = await t.db
+      .insertInto('training_courses')
+      .values({ code: 'TR-AWD', title: 'Workshop' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const agreement = await t.db
+      .insertInto('agreements')
+      .values({ code: 'AG-AWD', title: 'Candidate agreement' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await t.db
       .insertInto('agreement_versions')
-      .values({ agreement_id: agreement.id, version: 2, body: 'Be honest.', effective_at: daysAgo(1000) })
+      .values({
+        agreement_id: agreement.id,
+        version: 2,
+        body: 'Be honest.',
+        effective_at: daysAgo(1000),
+      })
       .execute();
     void training;
     const credential = await givenCredential(t.db, {
@@ -527,8 +619,12 @@ describe('recording facts', () => {
     });
     const [award] = await awardsOf(t, me.id, credential.id);
     assert.equal(award?.status, 'active');
-    assert.ok((await auditOf(t, 'progress.training_recorded')).some((a) => a.subject_id === String(me.id)));
-    assert.ok((await auditOf(t, 'progress.agreement_recorded')).some((a) => a.subject_id === String(me.id)));
+    assert.ok(
+      (await auditOf(t, 'progress.training_recorded')).some((a) => a.subject_id === String(me.id)),
+    );
+    assert.ok(
+      (await auditOf(t, 'progress.agreement_recorded')).some((a) => a.subject_id === String(me.id)),
+    );
   });
 
   test('history lists attempts newest first, with retake information on the latest failure', async () => {

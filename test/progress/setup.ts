@@ -30,7 +30,11 @@ export async function givenCandidates(
         country: 'US',
       };
     });
-    const inserted = await t.db.insertInto('users').values(rows).returning(['id', 'email']).execute();
+    const inserted = await t.db
+      .insertInto('users')
+      .values(rows)
+      .returning(['id', 'email'])
+      .execute();
     out.push(...inserted);
   }
   return out;
@@ -47,7 +51,12 @@ export function awardsOf(t: Pick<TestApp, 'db'>, userId: number, credentialId?: 
 }
 
 export function eventsOf(t: Pick<TestApp, 'db'>, awardId: number) {
-  return t.db.selectFrom('award_events').selectAll().where('award_id', '=', awardId).orderBy('id').execute();
+  return t.db
+    .selectFrom('award_events')
+    .selectAll()
+    .where('award_id', '=', awardId)
+    .orderBy('id')
+    .execute();
 }
 
 export function mailsTo(t: Pick<TestApp, 'db'>, email: string) {
@@ -60,7 +69,12 @@ export function mailsTo(t: Pick<TestApp, 'db'>, email: string) {
 }
 
 export function auditOf(t: Pick<TestApp, 'db'>, action: string) {
-  return t.db.selectFrom('audit_events').selectAll().where('action', '=', action).orderBy('id').execute();
+  return t.db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('action', '=', action)
+    .orderBy('id')
+    .execute();
 }
 
 /** A passing or failing result recorded by the system, as an import would. */
@@ -83,6 +97,11 @@ export async function pass(
   return resultId;
 }
 
-export async function fail(t: TestApp, userId: number, examCode: string, takenAt: Date): Promise<number> {
+export async function fail(
+  t: TestApp,
+  userId: number,
+  examCode: string,
+  takenAt: Date,
+): Promise<number> {
   return pass(t, userId, examCode, takenAt, 100);
 }

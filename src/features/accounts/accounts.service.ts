@@ -201,7 +201,7 @@ export class AccountsService {
           details: { privacyNoticeVersion: notice.version, marketing: input.marketing },
           ip,
         });
-        await this.sendVerification(trx, {
+        await this.sendVerification(trx, program, {
           userId,
           email,
           name: input.givenName.trim(),
@@ -222,8 +222,13 @@ export class AccountsService {
     return { kind: 'registered' };
   }
 
+  /**
+   * The program is read by the caller before its transaction opens: on the
+   * embedded database a read through `this.db` inside it would wait forever.
+   */
   private async sendVerification(
     trx: repo.Executor,
+    program: Awaited<ReturnType<ProgramSettings['get']>>,
     to: Recipient & { userId: number },
   ): Promise<void> {
     await repo.retireTokens(trx, to.userId, 'verify_email');
@@ -234,7 +239,7 @@ export class AccountsService {
       purpose: 'verify_email',
       expiresAt: new Date(Date.now() + VERIFY_EMAIL_HOURS * 3_600_000),
     });
-    await sendAccountEmail(trx, await this.program.get(), to, {
+    await sendAccountEmail(trx, program, to, {
       template: 'accounts.verify-email',
       subject: 'mail.verify.subject',
       body: [['mail.verify.body']],
@@ -276,16 +281,15 @@ export class AccountsService {
   async runResendConfirmation(payload: { email: string }): Promise<void> {
     const user = await repo.findUserByEmail(this.db, payload.email);
     if (!user || user.email_verified_at || user.status !== 'active') return;
-    await this.db
-      .transaction()
-      .execute((trx) =>
-        this.sendVerification(trx, {
-          userId: user.id,
-          email: user.email,
-          name: user.given_name,
-          locale: user.locale,
-        }),
-      );
+    const program = await this.program.get();
+    await this.db.transaction().execute((trx) =>
+      this.sendVerification(trx, program, {
+        userId: user.id,
+        email: user.email,
+        name: user.given_name,
+        locale: user.locale,
+      }),
+    );
   }
 
   // ---------------------------------------------------------------- sign in
@@ -383,6 +387,7 @@ export class AccountsService {
   async runSendPasswordReset(payload: { identifier: string }): Promise<void> {
     const user = await repo.findUserByUsernameOrEmail(this.db, payload.identifier);
     if (!user || user.status !== 'active') return;
+    const program = await this.program.get();
     await this.db.transaction().execute(async (trx) => {
       await repo.retireTokens(trx, user.id, 'reset_password');
       const token = randomToken();
@@ -392,7 +397,7 @@ export class AccountsService {
         purpose: 'reset_password',
         expiresAt: new Date(Date.now() + RESET_PASSWORD_MINUTES * 60_000),
       });
-      await sendAccountEmail(trx, await this.program.get(), recipient(user), {
+      await sendAccountEmail(trx, program, recipient(user), {
         template: 'accounts.password-reset',
         subject: 'mail.reset.subject',
         body: [['mail.reset.body', { username: user.username }]],

@@ -54,7 +54,6 @@ const VERSION = /^[A-Za-z0-9._-]{1,20}$/;
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 // ------------------------------------------------------------------ small readers
@@ -180,7 +179,12 @@ export function isCalendarDate(value: string): boolean {
   );
 }
 
-function readDate(raw: Raw, field: string, p: Problems, required?: MessageKey): CalendarDate | null {
+function readDate(
+  raw: Raw,
+  field: string,
+  p: Problems,
+  required?: MessageKey,
+): CalendarDate | null {
   const value = str(raw, field);
   if (!value) {
     if (required) p.add(field, required);
@@ -310,7 +314,10 @@ export function formatPrice(cents: number): string {
 export function readExam(raw: Raw): Read<ExamInput> {
   const p = new Problems();
   const code = readCode(raw, 'code', p);
-  const title = readText(raw, 'title', p, { required: 'catalog.v.titleRequired', max: LIMITS.title });
+  const title = readText(raw, 'title', p, {
+    required: 'catalog.v.titleRequired',
+    max: LIMITS.title,
+  });
   const description = readText(raw, 'description', p, {
     max: LIMITS.description,
     multiline: true,
@@ -325,8 +332,10 @@ export function readExam(raw: Raw): Read<ExamInput> {
     max: LIMITS.scoreAbs,
     message: 'catalog.v.scoreRange' as const,
   };
-  const scoreMin = readInt(raw, 'scoreMin', p, scoreRange);
-  const scoreMax = readInt(raw, 'scoreMax', p, scoreRange);
+  // Left out altogether (as JSON clients may), the scale is the usual 0 to 1000
+  // and the language English; a form always sends them, so a blank is an error.
+  const scoreMin = raw.scoreMin === undefined ? 0 : readInt(raw, 'scoreMin', p, scoreRange);
+  const scoreMax = raw.scoreMax === undefined ? 1000 : readInt(raw, 'scoreMax', p, scoreRange);
   const passingScore = readInt(raw, 'passingScore', p, scoreRange);
   if (scoreMin === null && !p.has('scoreMin')) p.add('scoreMin', 'catalog.v.scoreMinRequired');
   if (scoreMax === null && !p.has('scoreMax')) p.add('scoreMax', 'catalog.v.scoreMaxRequired');
@@ -342,7 +351,7 @@ export function readExam(raw: Raw): Read<ExamInput> {
     (passingScore < scoreMin || passingScore > scoreMax)
   )
     p.add('passingScore', 'catalog.v.passingScoreOnScale', { min: scoreMin, max: scoreMax });
-  const languages = readList(raw, 'languages');
+  const languages = raw.languages === undefined ? ['en'] : readList(raw, 'languages');
   if (languages.length === 0) p.add('languages', 'catalog.v.languagesRequired');
   else if (languages.length > LIMITS.languages || !languages.every((l) => LANGUAGE.test(l)))
     p.add('languages', 'catalog.v.languages');
@@ -438,7 +447,10 @@ export const CODED_FIELDS = ['code', 'title', 'description'] as const;
 export function readCoded(raw: Raw): Read<CodedInput> {
   const p = new Problems();
   const code = readCode(raw, 'code', p);
-  const title = readText(raw, 'title', p, { required: 'catalog.v.titleRequired', max: LIMITS.title });
+  const title = readText(raw, 'title', p, {
+    required: 'catalog.v.titleRequired',
+    max: LIMITS.title,
+  });
   const description = readText(raw, 'description', p, {
     max: LIMITS.description,
     multiline: true,
@@ -499,7 +511,10 @@ export function readCredential(raw: Raw): Read<CredentialInput> {
   const code = readCode(raw, 'code', p);
   const name = readText(raw, 'name', p, { required: 'catalog.v.nameRequired', max: LIMITS.title });
   const kind = readChoice(raw, 'kind', CREDENTIAL_KINDS, p, 'catalog.v.credentialKindRequired');
-  const level = readText(raw, 'level', p, { required: 'catalog.v.levelRequired', max: LIMITS.level });
+  const level = readText(raw, 'level', p, {
+    required: 'catalog.v.levelRequired',
+    max: LIMITS.level,
+  });
   const levelRank =
     readInt(raw, 'levelRank', p, { min: 1, max: 10, message: 'catalog.v.levelRank' }) ?? 1;
   const description = readText(raw, 'description', p, {

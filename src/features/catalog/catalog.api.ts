@@ -45,7 +45,12 @@ function canManage(request: FastifyRequest): boolean {
 }
 
 function actorOf(request: FastifyRequest, principal: Principal, reason?: string): CatalogActor {
-  return { userId: principal.userId, timeZone: principal.timeZone, ip: request.ip, reason: reason ?? null };
+  return {
+    userId: principal.userId,
+    timeZone: principal.timeZone,
+    ip: request.ip,
+    reason: reason ?? null,
+  };
 }
 
 // JSON field names for the form field names the service reports.
@@ -68,7 +73,9 @@ async function withApiFields<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (error) {
     if (error instanceof ValidationError) {
-      throw new ValidationError(error.problems.map((p) => ({ ...p, field: API_FIELDS[p.field] ?? p.field })));
+      throw new ValidationError(
+        error.problems.map((p) => ({ ...p, field: API_FIELDS[p.field] ?? p.field })),
+      );
     }
     throw error;
   }
@@ -298,7 +305,9 @@ export function registerCatalogApi(appBase: FastifyInstance, service: CatalogSer
       const defs = await service.definitions();
       const credential = defs.credentialsByCode.get(request.params.code.trim().toUpperCase());
       if (!credential || (credential.status !== 'published' && !manager)) throw notFound();
-      return reply.header('cache-control', 'no-store').send(credentialJson(defs, credential, manager));
+      return reply
+        .header('cache-control', 'no-store')
+        .send(credentialJson(defs, credential, manager));
     },
   );
 
@@ -316,7 +325,10 @@ export function registerCatalogApi(appBase: FastifyInstance, service: CatalogSer
     async (request, reply) => {
       const principal = authorize(request, 'program_manager');
       const created = await withApiFields(() =>
-        service.createCredential(actorOf(request, principal, request.body.reason), credentialRaw(request.body)),
+        service.createCredential(
+          actorOf(request, principal, request.body.reason),
+          credentialRaw(request.body),
+        ),
       );
       const defs = await service.definitions();
       return reply
@@ -380,7 +392,10 @@ export function registerCatalogApi(appBase: FastifyInstance, service: CatalogSer
       const defs = await service.definitions();
       return reply
         .status(201)
-        .header('location', `/api/v1/credentials/${encodeURIComponent(request.params.code.trim().toUpperCase())}`)
+        .header(
+          'location',
+          `/api/v1/credentials/${encodeURIComponent(request.params.code.trim().toUpperCase())}`,
+        )
         .send(versionJson(defs, version));
     },
   );

@@ -2,7 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { authorize, type Principal } from '../../platform/auth/session.ts';
 import type { PageContext } from '../../platform/html/context.ts';
-import { emptyForm, formWithProblems as platformFormWithProblems, type FormState } from '../../platform/html/forms.tsx';
+import {
+  emptyForm,
+  formWithProblems as platformFormWithProblems,
+  type FormState,
+} from '../../platform/html/forms.tsx';
 import { notFound, ValidationError, type FieldProblem } from '../../platform/http/errors.ts';
 import { requirementsInForce, todayIn } from './catalog-rules.ts';
 import {
@@ -30,7 +34,9 @@ import {
   editTreeFrom,
   editTreeFromBody,
   emptyTree,
+  flatten,
   formValues,
+  outlineLabels,
   parseAction,
   problemsToFields,
   toRequirementJson,
@@ -129,14 +135,26 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
 
   // ------------------------------------------------------------ exams
 
-  app.get('/console/catalog/exams', { schema: { querystring: ListQuery } }, async (request, reply) => {
-    manager(request);
-    const { q, status, page } = listOf(request.query);
-    const { rows, total } = await service.listExams({ q, status: status || undefined, page, pageSize: PAGE_SIZE });
-    return reply.html(
-      <ExamListPage ctx={await ctxOf(request)} view={{ rows, total, page, pages: pages(total), q, status }} />,
-    );
-  });
+  app.get(
+    '/console/catalog/exams',
+    { schema: { querystring: ListQuery } },
+    async (request, reply) => {
+      manager(request);
+      const { q, status, page } = listOf(request.query);
+      const { rows, total } = await service.listExams({
+        q,
+        status: status || undefined,
+        page,
+        pageSize: PAGE_SIZE,
+      });
+      return reply.html(
+        <ExamListPage
+          ctx={await ctxOf(request)}
+          view={{ rows, total, page, pages: pages(total), q, status }}
+        />,
+      );
+    },
+  );
 
   const newExamForm: FormState = {
     ...emptyForm,
@@ -158,7 +176,9 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
 
   app.post('/console/catalog/exams', { schema: { body: ExamForm } }, async (request, reply) => {
     const principal = manager(request);
-    const result = await attempt(() => service.createExam(actorOf(request, principal), request.body));
+    const result = await attempt(() =>
+      service.createExam(actorOf(request, principal), request.body),
+    );
     if (result.ok) {
       return reply
         .flash('success', 'catalog.flash.examCreated', { code: result.value.code })
@@ -199,23 +219,31 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
     );
   };
 
-  app.get('/console/catalog/exams/:code', { schema: { params: CodeParams } }, async (request, reply) => {
-    manager(request);
-    return reply.html(await renderExam(request, await examOr404(request.params.code)));
-  });
+  app.get(
+    '/console/catalog/exams/:code',
+    { schema: { params: CodeParams } },
+    async (request, reply) => {
+      manager(request);
+      return reply.html(await renderExam(request, await examOr404(request.params.code)));
+    },
+  );
 
-  app.get('/console/catalog/exams/:code/edit', { schema: { params: CodeParams } }, async (request, reply) => {
-    manager(request);
-    const exam = await examOr404(request.params.code);
-    return reply.html(
-      <ExamFormPage
-        ctx={await ctxOf(request)}
-        form={{ ...emptyForm, values: examFormValues(exam) }}
-        delivery={exam.delivery}
-        exam={exam}
-      />,
-    );
-  });
+  app.get(
+    '/console/catalog/exams/:code/edit',
+    { schema: { params: CodeParams } },
+    async (request, reply) => {
+      manager(request);
+      const exam = await examOr404(request.params.code);
+      return reply.html(
+        <ExamFormPage
+          ctx={await ctxOf(request)}
+          form={{ ...emptyForm, values: examFormValues(exam) }}
+          delivery={exam.delivery}
+          exam={exam}
+        />,
+      );
+    },
+  );
 
   app.post(
     '/console/catalog/exams/:code',
@@ -224,7 +252,11 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
       const principal = manager(request);
       const exam = await examOr404(request.params.code);
       const result = await attempt(() =>
-        service.updateExam(actorOf(request, principal, request.body.reason), exam.code, request.body),
+        service.updateExam(
+          actorOf(request, principal, request.body.reason),
+          exam.code,
+          request.body,
+        ),
       );
       if (result.ok) {
         return reply
@@ -232,14 +264,16 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
           .redirect(`/console/catalog/exams/${encodeURIComponent(exam.code)}`, 303);
       }
       const ctx = await ctxOf(request);
-      return reply.status(400).html(
-        <ExamFormPage
-          ctx={ctx}
-          form={formWithProblems(ctx.t, { ...request.body, code: exam.code }, result.problems)}
-          delivery={request.body.delivery ?? []}
-          exam={exam}
-        />,
-      );
+      return reply
+        .status(400)
+        .html(
+          <ExamFormPage
+            ctx={ctx}
+            form={formWithProblems(ctx.t, { ...request.body, code: exam.code }, result.problems)}
+            delivery={request.body.delivery ?? []}
+            exam={exam}
+          />,
+        );
     },
   );
 
@@ -249,16 +283,22 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
     async (request, reply) => {
       const principal = manager(request);
       const exam = await examOr404(request.params.code);
-      const result = await attempt(() => service.addExamVersion(actorOf(request, principal), exam.code, request.body));
+      const result = await attempt(() =>
+        service.addExamVersion(actorOf(request, principal), exam.code, request.body),
+      );
       if (result.ok) {
         return reply
-          .flash('success', 'catalog.flash.examVersionAdded', { version: request.body.version ?? '' })
+          .flash('success', 'catalog.flash.examVersionAdded', {
+            version: request.body.version ?? '',
+          })
           .redirect(`/console/catalog/exams/${encodeURIComponent(exam.code)}`, 303);
       }
       const ctx = await ctxOf(request);
-      return reply
-        .status(400)
-        .html(await renderExam(request, exam, { versionForm: formWithProblems(ctx.t, request.body, result.problems) }));
+      return reply.status(400).html(
+        await renderExam(request, exam, {
+          versionForm: formWithProblems(ctx.t, request.body, result.problems),
+        }),
+      );
     },
   );
 
@@ -288,19 +328,26 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
 
   // ------------------------------------------------------------ credentials
 
-  app.get('/console/catalog/credentials', { schema: { querystring: ListQuery } }, async (request, reply) => {
-    manager(request);
-    const { q, status, page } = listOf(request.query);
-    const { rows, total } = await service.listCredentials({
-      q,
-      status: status || undefined,
-      page,
-      pageSize: PAGE_SIZE,
-    });
-    return reply.html(
-      <CredentialListPage ctx={await ctxOf(request)} view={{ rows, total, page, pages: pages(total), q, status }} />,
-    );
-  });
+  app.get(
+    '/console/catalog/credentials',
+    { schema: { querystring: ListQuery } },
+    async (request, reply) => {
+      manager(request);
+      const { q, status, page } = listOf(request.query);
+      const { rows, total } = await service.listCredentials({
+        q,
+        status: status || undefined,
+        page,
+        pageSize: PAGE_SIZE,
+      });
+      return reply.html(
+        <CredentialListPage
+          ctx={await ctxOf(request)}
+          view={{ rows, total, page, pages: pages(total), q, status }}
+        />,
+      );
+    },
+  );
 
   const categories = async () => [...(await service.definitions()).creditCategories.values()];
 
@@ -315,23 +362,31 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
     );
   });
 
-  app.post('/console/catalog/credentials', { schema: { body: CredentialForm } }, async (request, reply) => {
-    const principal = manager(request);
-    const result = await attempt(() => service.createCredential(actorOf(request, principal), request.body));
-    if (result.ok) {
+  app.post(
+    '/console/catalog/credentials',
+    { schema: { body: CredentialForm } },
+    async (request, reply) => {
+      const principal = manager(request);
+      const result = await attempt(() =>
+        service.createCredential(actorOf(request, principal), request.body),
+      );
+      if (result.ok) {
+        return reply
+          .flash('success', 'catalog.flash.credentialCreated', { code: result.value.code })
+          .redirect(`/console/catalog/credentials/${encodeURIComponent(result.value.code)}`, 303);
+      }
+      const ctx = await ctxOf(request);
       return reply
-        .flash('success', 'catalog.flash.credentialCreated', { code: result.value.code })
-        .redirect(`/console/catalog/credentials/${encodeURIComponent(result.value.code)}`, 303);
-    }
-    const ctx = await ctxOf(request);
-    return reply.status(400).html(
-      <CredentialFormPage
-        ctx={ctx}
-        form={formWithProblems(ctx.t, request.body, result.problems)}
-        creditCategories={await categories()}
-      />,
-    );
-  });
+        .status(400)
+        .html(
+          <CredentialFormPage
+            ctx={ctx}
+            form={formWithProblems(ctx.t, request.body, result.problems)}
+            creditCategories={await categories()}
+          />,
+        );
+    },
+  );
 
   const credentialOr404 = async (code: string): Promise<CredentialDefinition> => {
     const credential = await service.credentialByCode(code);
@@ -361,10 +416,14 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
     );
   };
 
-  app.get('/console/catalog/credentials/:code', { schema: { params: CodeParams } }, async (request, reply) => {
-    manager(request);
-    return reply.html(await renderCredential(request, request.params.code));
-  });
+  app.get(
+    '/console/catalog/credentials/:code',
+    { schema: { params: CodeParams } },
+    async (request, reply) => {
+      manager(request);
+      return reply.html(await renderCredential(request, request.params.code));
+    },
+  );
 
   app.get(
     '/console/catalog/credentials/:code/edit',
@@ -390,7 +449,11 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
       const principal = manager(request);
       const credential = await credentialOr404(request.params.code);
       const result = await attempt(() =>
-        service.updateCredential(actorOf(request, principal, request.body.reason), credential.code, request.body),
+        service.updateCredential(
+          actorOf(request, principal, request.body.reason),
+          credential.code,
+          request.body,
+        ),
       );
       if (result.ok) {
         return reply
@@ -398,14 +461,20 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
           .redirect(`/console/catalog/credentials/${encodeURIComponent(credential.code)}`, 303);
       }
       const ctx = await ctxOf(request);
-      return reply.status(400).html(
-        <CredentialFormPage
-          ctx={ctx}
-          form={formWithProblems(ctx.t, { ...request.body, code: credential.code }, result.problems)}
-          credential={credential}
-          creditCategories={await categories()}
-        />,
-      );
+      return reply
+        .status(400)
+        .html(
+          <CredentialFormPage
+            ctx={ctx}
+            form={formWithProblems(
+              ctx.t,
+              { ...request.body, code: credential.code },
+              result.problems,
+            )}
+            credential={credential}
+            creditCategories={await categories()}
+          />,
+        );
     },
   );
 
@@ -416,7 +485,9 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
       const principal = manager(request);
       const credential = await credentialOr404(request.params.code);
       const { status } = request.body;
-      const result = await attempt(() => service.setCredentialStatus(actorOf(request, principal), credential.code, status));
+      const result = await attempt(() =>
+        service.setCredentialStatus(actorOf(request, principal), credential.code, status),
+      );
       if (result.ok) {
         return reply
           .flash('success', `catalog.flash.credential.${status}`, { code: credential.code })
@@ -426,7 +497,13 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
       const problem = result.problems[0]!;
       return reply
         .status(400)
-        .html(await renderCredential(request, credential.code, ctx.t(problem.messageKey, problem.params)));
+        .html(
+          await renderCredential(
+            request,
+            credential.code,
+            ctx.t(problem.messageKey, problem.params),
+          ),
+        );
     },
   );
 
@@ -446,8 +523,14 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
     };
   };
 
-  const previewOf = (defs: ProgramDefinitions, root: EditNode): RequirementDescription | undefined => {
-    const parsed = parseRequirementTree(toRequirementJson(root).json);
+  const previewOf = (
+    defs: ProgramDefinitions,
+    root: EditNode,
+  ): RequirementDescription | undefined => {
+    // Only a tree with every choice made reads as a sentence; stand-ins would show as "?".
+    const { json, problems } = toRequirementJson(root);
+    if (problems.length > 0) return undefined;
+    const parsed = parseRequirementTree(json);
     return parsed.ok ? describe(defs, parsed.tree) : undefined;
   };
 
@@ -459,7 +542,18 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
     extra: { values: Record<string, string>; problems: FieldProblem[] },
   ) => {
     const defs = await service.definitions();
-    const form = formWithProblems(ctx.t, { ...formValues(root), ...extra.values }, extra.problems);
+    // Messages name the requirement they are about, so the summary at the top reads on its own.
+    const labels = outlineLabels(flatten(root));
+    const problems = extra.problems.map((p): FieldProblem => {
+      const m = /^nodes\[(\d+)\]/.exec(p.field);
+      if (!m) return p;
+      const position = labels.get(Number(m[1])) ?? '';
+      const message = ctx.t(p.messageKey, p.params);
+      return position
+        ? { field: p.field, messageKey: 'catalog.tree.problemAt', params: { position, message } }
+        : { field: p.field, messageKey: 'catalog.tree.problemAtRoot', params: { message } };
+    });
+    const form = formWithProblems(ctx.t, { ...formValues(root), ...extra.values }, problems);
     return (
       <RequirementEditorPage
         ctx={ctx}
@@ -499,12 +593,15 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
       const credential = await credentialOr404(request.params.code);
       const body = request.body;
       const ctx = await ctxOf(request);
-      const first = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : '');
+      const first = (v: unknown) =>
+        typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : '';
       const values = { effectiveAt: first(body.effectiveAt), note: first(body.note) };
       const action = parseAction(first(body.action), body);
       const edited = applyAction(editTreeFromBody(body), action);
       if (action.kind !== 'save') {
-        return reply.html(await renderEditor(request, ctx, credential, edited.root, { values, problems: [] }));
+        return reply.html(
+          await renderEditor(request, ctx, credential, edited.root, { values, problems: [] }),
+        );
       }
       const root = edited.root;
       const { json, problems: formProblems } = toRequirementJson(root);
@@ -512,9 +609,14 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
       const actor = actorOf(request, principal);
       let problems: FieldProblem[];
       if (formProblems.length > 0) {
-        problems = [...formProblems, ...(await service.checkRequirementVersion(actor, credential.code, input))];
+        problems = [
+          ...formProblems,
+          ...(await service.checkRequirementVersion(actor, credential.code, input)),
+        ];
       } else {
-        const result = await attempt(() => service.addRequirementVersion(actor, credential.code, input));
+        const result = await attempt(() =>
+          service.addRequirementVersion(actor, credential.code, input),
+        );
         if (result.ok) {
           return reply
             .flash('success', 'catalog.flash.requirementsSaved', { version: result.value.version })
@@ -562,8 +664,12 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
     app.post(base, { schema: { body: CodedForm } }, async (request, reply) => {
       const principal = manager(request);
       const body =
-        kind === 'agreement' ? request.body : { ...request.body, body: undefined, effectiveAt: undefined };
-      const result = await attempt(() => service.createCoded(actorOf(request, principal), kind, body));
+        kind === 'agreement'
+          ? request.body
+          : { ...request.body, body: undefined, effectiveAt: undefined };
+      const result = await attempt(() =>
+        service.createCoded(actorOf(request, principal), kind, body),
+      );
       if (result.ok) {
         return reply
           .flash('success', 'catalog.flash.created', { code: result.value.code })
@@ -572,7 +678,13 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
       const ctx = await ctxOf(request);
       return reply
         .status(400)
-        .html(<CodedFormPage ctx={ctx} kind={kind} form={formWithProblems(ctx.t, request.body, result.problems)} />);
+        .html(
+          <CodedFormPage
+            ctx={ctx}
+            kind={kind}
+            form={formWithProblems(ctx.t, request.body, result.problems)}
+          />,
+        );
     });
 
     const codedOr404 = async (code: string) => {
@@ -587,16 +699,25 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
         <CodedFormPage
           ctx={await ctxOf(request)}
           kind={kind}
-          form={{ ...emptyForm, values: { code: row.code, title: row.title, description: row.description } }}
+          form={{
+            ...emptyForm,
+            values: { code: row.code, title: row.title, description: row.description },
+          }}
           existing={row}
         />
       );
     };
 
-    const renderAgreement = async (request: FastifyRequest, code: string, versionForm: FormState) => {
+    const renderAgreement = async (
+      request: FastifyRequest,
+      code: string,
+      versionForm: FormState,
+    ) => {
       const agreement = await service.agreementByCode(code);
       if (!agreement) throw notFound();
-      return <AgreementPage ctx={await ctxOf(request)} agreement={agreement} versionForm={versionForm} />;
+      return (
+        <AgreementPage ctx={await ctxOf(request)} agreement={agreement} versionForm={versionForm} />
+      );
     };
 
     // Training courses and credit categories are edited on their own page; an agreement's page shows its texts.
@@ -637,32 +758,49 @@ export function registerCatalogPages(appBase: FastifyInstance, service: CatalogS
           const ctx = await ctxOf(request);
           return reply
             .status(400)
-            .html(await renderAgreement(request, row.code, formWithProblems(ctx.t, request.body, result.problems)));
+            .html(
+              await renderAgreement(
+                request,
+                row.code,
+                formWithProblems(ctx.t, request.body, result.problems),
+              ),
+            );
         },
       );
     }
 
-    app.post(`${base}/:code`, { schema: { params: CodeParams, body: CodedForm } }, async (request, reply) => {
-      const principal = manager(request);
-      const row = await codedOr404(request.params.code);
-      const result = await attempt(() =>
-        service.updateCoded(actorOf(request, principal, request.body.reason), kind, row.code, request.body),
-      );
-      if (result.ok) {
+    app.post(
+      `${base}/:code`,
+      { schema: { params: CodeParams, body: CodedForm } },
+      async (request, reply) => {
+        const principal = manager(request);
+        const row = await codedOr404(request.params.code);
+        const result = await attempt(() =>
+          service.updateCoded(
+            actorOf(request, principal, request.body.reason),
+            kind,
+            row.code,
+            request.body,
+          ),
+        );
+        if (result.ok) {
+          return reply
+            .flash('success', 'catalog.flash.saved', { code: row.code })
+            .redirect(kind === 'agreement' ? `${base}/${encodeURIComponent(row.code)}` : base, 303);
+        }
+        const ctx = await ctxOf(request);
         return reply
-          .flash('success', 'catalog.flash.saved', { code: row.code })
-          .redirect(kind === 'agreement' ? `${base}/${encodeURIComponent(row.code)}` : base, 303);
-      }
-      const ctx = await ctxOf(request);
-      return reply.status(400).html(
-        <CodedFormPage
-          ctx={ctx}
-          kind={kind}
-          form={formWithProblems(ctx.t, { ...request.body, code: row.code }, result.problems)}
-          existing={row}
-        />,
-      );
-    });
+          .status(400)
+          .html(
+            <CodedFormPage
+              ctx={ctx}
+              kind={kind}
+              form={formWithProblems(ctx.t, { ...request.body, code: row.code }, result.problems)}
+              existing={row}
+            />,
+          );
+      },
+    );
   }
 }
 

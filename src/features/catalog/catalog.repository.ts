@@ -78,12 +78,7 @@ export async function listExams(db: Executor, filter: ListFilter) {
   }
   if (filter.status) query = query.where('status', '=', filter.status);
   const [rows, count] = await Promise.all([
-    query
-      .select(examColumns)
-      .orderBy('code')
-      .limit(filter.limit)
-      .offset(filter.offset)
-      .execute(),
+    query.select(examColumns).orderBy('code').limit(filter.limit).offset(filter.offset).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
@@ -177,12 +172,7 @@ export async function listCoded(db: Executor, table: CodedTableName, filter: Lis
     );
   }
   const [rows, count] = await Promise.all([
-    query
-      .select(codedColumns)
-      .orderBy('code')
-      .limit(filter.limit)
-      .offset(filter.offset)
-      .execute(),
+    query.select(codedColumns).orderBy('code').limit(filter.limit).offset(filter.offset).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };

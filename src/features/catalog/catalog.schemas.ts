@@ -11,12 +11,20 @@ const csrf = optionalText(100);
 const code = Type.String({ minLength: 1, maxLength: 40 });
 
 export const CodeParams = Type.Object({ code });
-export const VersionParams = Type.Object({ code, version: Type.String({ minLength: 1, maxLength: 40 }) });
+export const VersionParams = Type.Object({
+  code,
+  version: Type.String({ minLength: 1, maxLength: 40 }),
+});
 
 export const ListQuery = Type.Object({
   q: optionalText(200),
   status: Type.Optional(
-    Type.Union([Type.Literal(''), Type.Literal('draft'), Type.Literal('published'), Type.Literal('retired')]),
+    Type.Union([
+      Type.Literal(''),
+      Type.Literal('draft'),
+      Type.Literal('published'),
+      Type.Literal('retired'),
+    ]),
   ),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
 });
@@ -96,15 +104,22 @@ export const StatusForm = Type.Object({
  */
 export const RequirementEditorForm = Type.Record(
   Type.String({ maxLength: 40 }),
-  Type.Union([Type.String({ maxLength: 2000 }), Type.Array(Type.String({ maxLength: 200 }), { maxItems: 5 })]),
+  Type.Union([
+    Type.String({ maxLength: 2000 }),
+    Type.Array(Type.String({ maxLength: 200 }), { maxItems: 5 }),
+  ]),
   { maxProperties: 8000 },
 );
 
 // ------------------------------------------------------------------ JSON API
 
-const Status = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('retired')], {
-  description: 'draft: only program managers see it; published: everyone; retired: kept for history.',
-});
+const Status = Type.Union(
+  [Type.Literal('draft'), Type.Literal('published'), Type.Literal('retired')],
+  {
+    description:
+      'draft: only program managers see it; published: everyone; retired: kept for history.',
+  },
+);
 const Delivery = Type.Union([
   Type.Literal('test_center'),
   Type.Literal('online_proctored'),
@@ -193,10 +208,15 @@ const examInputFields = {
         availableFrom: Type.String({ maxLength: 40 }),
         availableUntil: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
       }),
-      { maxItems: 100, description: 'Versions to add, or whose dates to set; versions not listed are kept.' },
+      {
+        maxItems: 100,
+        description: 'Versions to add, or whose dates to set; versions not listed are kept.',
+      },
     ),
   ),
-  reason: Type.Optional(Type.String({ maxLength: 500, description: 'Why: kept in the audit log.' })),
+  reason: Type.Optional(
+    Type.String({ maxLength: 500, description: 'Why: kept in the audit log.' }),
+  ),
 };
 
 export const ExamCreateBody = Type.Object({
@@ -213,13 +233,18 @@ const Recertification = Type.Object({
   requirementsAgain: Type.Boolean(),
   exams: Type.Array(Type.String()),
   higherCredentials: Type.Array(Type.String()),
-  credits: Type.Union([Type.Object({ category: Type.String(), minimum: Type.Number() }), Type.Null()]),
+  credits: Type.Union([
+    Type.Object({ category: Type.String(), minimum: Type.Number() }),
+    Type.Null(),
+  ]),
 });
 
 /** One node of a requirement tree; `children` hold nodes of the same shape. */
 export const RequirementNodeSchema = Type.Object(
   {
-    kind: Type.String({ description: 'all, any, exam, credential, training, agreement or credits' }),
+    kind: Type.String({
+      description: 'all, any, exam, credential, training, agreement or credits',
+    }),
     id: Type.String(),
     count: Type.Optional(Type.Number()),
     children: Type.Optional(Type.Array(Type.Any())),
@@ -290,7 +315,9 @@ const credentialInputFields = {
     Type.Object({
       requirementsAgain: Type.Optional(Type.Boolean()),
       exams: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 100 })),
-      higherCredentials: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 100 })),
+      higherCredentials: Type.Optional(
+        Type.Array(Type.String({ maxLength: 40 }), { maxItems: 100 }),
+      ),
       credits: Type.Optional(
         Type.Union([
           Type.Object({ category: Type.String({ maxLength: 40 }), minimum: Type.Number() }),
@@ -300,7 +327,9 @@ const credentialInputFields = {
     }),
   ),
   status: Type.Optional(Type.String({ maxLength: 40 })),
-  reason: Type.Optional(Type.String({ maxLength: 500, description: 'Why: kept in the audit log.' })),
+  reason: Type.Optional(
+    Type.String({ maxLength: 500, description: 'Why: kept in the audit log.' }),
+  ),
 };
 
 export const CredentialCreateBody = Type.Object({
@@ -312,10 +341,13 @@ export const CredentialUpdateBody = Type.Object(credentialInputFields);
 export type CredentialUpdateBody = Static<typeof CredentialUpdateBody>;
 
 export const RequirementsBody = Type.Object({
-  tree: Type.Unknown({ description: 'The requirement tree (see docs/catalog.md); checked in full.' }),
+  tree: Type.Unknown({
+    description: 'The requirement tree (see docs/catalog.md); checked in full.',
+  }),
   effectiveAt: Type.String({
     maxLength: 40,
-    description: 'A date-time (ISO 8601 with offset), or a date taken as midnight in your time zone.',
+    description:
+      'A date-time (ISO 8601 with offset), or a date taken as midnight in your time zone.',
   }),
   note: Type.Optional(Type.String({ maxLength: 1000 })),
 });

@@ -101,17 +101,25 @@ export class CatalogService implements CatalogApi {
   // ---------------------------------------------------------------- for other features
 
   async definitions(db: Queryable = this.db): Promise<ProgramDefinitions> {
-    const [exams, examVersions, credentials, requirements, trainings, agreements, agreementVersions, categories] =
-      await Promise.all([
-        repo.allExams(db),
-        repo.examVersions(db),
-        repo.allCredentials(db),
-        repo.requirementVersions(db),
-        repo.allCoded(db, 'training_courses'),
-        repo.allCoded(db, 'agreements'),
-        repo.agreementVersions(db),
-        repo.allCoded(db, 'credit_categories'),
-      ]);
+    const [
+      exams,
+      examVersions,
+      credentials,
+      requirements,
+      trainings,
+      agreements,
+      agreementVersions,
+      categories,
+    ] = await Promise.all([
+      repo.allExams(db),
+      repo.examVersions(db),
+      repo.allCredentials(db),
+      repo.requirementVersions(db),
+      repo.allCoded(db, 'training_courses'),
+      repo.allCoded(db, 'agreements'),
+      repo.agreementVersions(db),
+      repo.allCoded(db, 'credit_categories'),
+    ]);
     const examList = exams.map((row) =>
       toExam(
         row,
@@ -119,9 +127,13 @@ export class CatalogService implements CatalogApi {
       ),
     );
     const requirementsBy = groupBy(requirements, (r) => r.credential_id);
-    const credentialList = credentials.map((row) => toCredential(row, requirementsBy.get(row.id) ?? []));
+    const credentialList = credentials.map((row) =>
+      toCredential(row, requirementsBy.get(row.id) ?? []),
+    );
     const agreementVersionsBy = groupBy(agreementVersions, (v) => v.agreement_id);
-    const agreementList = agreements.map((row) => toAgreement(row, agreementVersionsBy.get(row.id) ?? []));
+    const agreementList = agreements.map((row) =>
+      toAgreement(row, agreementVersionsBy.get(row.id) ?? []),
+    );
     return {
       exams: byCode(examList),
       examsById: byId(examList),
@@ -159,12 +171,18 @@ export class CatalogService implements CatalogApi {
     return row ? toCredential(row, await repo.requirementVersions(db, [row.id])) : undefined;
   }
 
-  async credentialById(id: number, db: Queryable = this.db): Promise<CredentialDefinition | undefined> {
+  async credentialById(
+    id: number,
+    db: Queryable = this.db,
+  ): Promise<CredentialDefinition | undefined> {
     const row = await repo.findCredentialById(db, id);
     return row ? toCredential(row, await repo.requirementVersions(db, [row.id])) : undefined;
   }
 
-  async trainingByCode(code: string, db: Queryable = this.db): Promise<TrainingDefinition | undefined> {
+  async trainingByCode(
+    code: string,
+    db: Queryable = this.db,
+  ): Promise<TrainingDefinition | undefined> {
     return repo.findCodedByCode(db, 'training_courses', normalizeCode(code));
   }
 
@@ -191,14 +209,28 @@ export class CatalogService implements CatalogApi {
 
   async listExams(query: ListQuery): Promise<Page<ExamDefinition>> {
     const { rows, total } = await repo.listExams(this.db, filterOf(query));
-    const versions = await repo.examVersions(this.db, rows.map((r) => r.id));
-    return { rows: rows.map((r) => toExam(r, versions.filter((v) => v.exam_id === r.id))), total };
+    const versions = await repo.examVersions(
+      this.db,
+      rows.map((r) => r.id),
+    );
+    return {
+      rows: rows.map((r) =>
+        toExam(
+          r,
+          versions.filter((v) => v.exam_id === r.id),
+        ),
+      ),
+      total,
+    };
   }
 
   async listCredentials(query: ListQuery): Promise<Page<CredentialDefinition>> {
     const { rows, total } = await repo.listCredentials(this.db, filterOf(query));
     const requirementsBy = groupBy(
-      await repo.requirementVersions(this.db, rows.map((r) => r.id)),
+      await repo.requirementVersions(
+        this.db,
+        rows.map((r) => r.id),
+      ),
       (r) => r.credential_id,
     );
     return { rows: rows.map((r) => toCredential(r, requirementsBy.get(r.id) ?? [])), total };
@@ -218,10 +250,14 @@ export class CatalogService implements CatalogApi {
     const input = valid(readExam(raw));
     const versions = readVersionList(raw);
     if (await repo.findExamByCode(this.db, input.code)) {
-      throw new ValidationError([{ field: 'code', messageKey: CODE_TAKEN.exam, params: { code: input.code } }]);
+      throw new ValidationError([
+        { field: 'code', messageKey: CODE_TAKEN.exam, params: { code: input.code } },
+      ]);
     }
     return this.db.transaction().execute(async (trx) => {
-      const id = await uniqueCode('exam', input.code, () => repo.insertExam(trx, examValues(input)));
+      const id = await uniqueCode('exam', input.code, () =>
+        repo.insertExam(trx, examValues(input)),
+      );
       for (const v of versions) {
         await repo.insertExamVersion(trx, { examId: id, ...v });
       }
@@ -273,7 +309,11 @@ export class CatalogService implements CatalogApi {
       const existing = await repo.examVersions(trx, [exam.id]);
       if (existing.some((v) => v.version === input.version)) {
         throw new ValidationError([
-          { field: 'version', messageKey: 'catalog.v.versionTaken', params: { version: input.version } },
+          {
+            field: 'version',
+            messageKey: 'catalog.v.versionTaken',
+            params: { version: input.version },
+          },
         ]);
       }
       await repo.insertExamVersion(trx, { examId: exam.id, ...input });
@@ -288,7 +328,12 @@ export class CatalogService implements CatalogApi {
   }
 
   /** Ends a version's availability; passes of it keep counting unless a requirement says otherwise. */
-  async retireExamVersion(actor: CatalogActor, code: string, version: string, raw: Raw): Promise<void> {
+  async retireExamVersion(
+    actor: CatalogActor,
+    code: string,
+    version: string,
+    raw: Raw,
+  ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const exam = await repo.lockExamByCode(trx, normalizeCode(code));
       if (!exam) throw notFound();
@@ -317,7 +362,9 @@ export class CatalogService implements CatalogApi {
         : undefined;
     const table = TABLES[kind];
     if (await repo.findCodedByCode(this.db, table, input.code)) {
-      throw new ValidationError([{ field: 'code', messageKey: CODE_TAKEN[kind], params: { code: input.code } }]);
+      throw new ValidationError([
+        { field: 'code', messageKey: CODE_TAKEN[kind], params: { code: input.code } },
+      ]);
     }
     return this.db.transaction().execute(async (trx) => {
       const id = await uniqueCode(kind, input.code, () => repo.insertCoded(trx, table, input));
@@ -327,7 +374,10 @@ export class CatalogService implements CatalogApi {
         action: `catalog.${auditName(kind)}_created`,
         subjectType: auditName(kind),
         subjectId: input.code,
-        details: { ...input, ...(firstVersion ? { version: 1, effectiveAt: firstVersion.effectiveAt } : {}) },
+        details: {
+          ...input,
+          ...(firstVersion ? { version: 1, effectiveAt: firstVersion.effectiveAt } : {}),
+        },
       });
       return { id, ...input };
     });
@@ -385,13 +435,21 @@ export class CatalogService implements CatalogApi {
     const defs = await this.definitions();
     const problems = checkCredentialReferences(input, knownSets(defs));
     if (defs.credentialsByCode.has(input.code))
-      problems.unshift({ field: 'code', messageKey: CODE_TAKEN.credential, params: { code: input.code } });
+      problems.unshift({
+        field: 'code',
+        messageKey: CODE_TAKEN.credential,
+        params: { code: input.code },
+      });
     if (input.status === 'published' || input.status === 'retired')
       problems.push({ field: 'status', messageKey: 'catalog.v.publishNeedsRequirements' });
     if (problems.length > 0) throw new ValidationError(problems);
     return this.db.transaction().execute(async (trx) => {
       const id = await uniqueCode('credential', input.code, () =>
-        repo.insertCredential(trx, { code: input.code, ...credentialValues(input), status: 'draft' }),
+        repo.insertCredential(trx, {
+          code: input.code,
+          ...credentialValues(input),
+          status: 'draft',
+        }),
       );
       await recordAudit(trx, {
         ...audit(actor),
@@ -405,7 +463,11 @@ export class CatalogService implements CatalogApi {
   }
 
   /** Replaces a credential's fields; `status` (from the API) goes through the same rules as publishing. */
-  async updateCredential(actor: CatalogActor, code: string, raw: Raw): Promise<CredentialDefinition> {
+  async updateCredential(
+    actor: CatalogActor,
+    code: string,
+    raw: Raw,
+  ): Promise<CredentialDefinition> {
     const input = valid(readCredential({ ...raw, code }));
     const defs = await this.definitions();
     const problems = checkCredentialReferences(input, knownSets(defs));
@@ -554,7 +616,13 @@ export class CatalogService implements CatalogApi {
     raw: RequirementVersionInput,
   ) {
     const p = new Problems();
-    const effectiveAt = readInstant(raw, 'effectiveAt', actor.timeZone, p, 'catalog.v.effectiveAtRequired');
+    const effectiveAt = readInstant(
+      raw,
+      'effectiveAt',
+      actor.timeZone,
+      p,
+      'catalog.v.effectiveAtRequired',
+    );
     const note = typeof raw.note === 'string' ? raw.note.trim() : '';
     if (note.length > LIMITS.note) p.add('note', 'catalog.v.tooLong', { max: LIMITS.note });
     const last = (await repo.requirementVersions(db, [credential.id])).at(-1);
@@ -575,7 +643,10 @@ export class CatalogService implements CatalogApi {
 
   /** The plain-language names of codes, for describing trees. */
   static names(defs: ProgramDefinitions) {
-    return (kind: 'exam' | 'credential' | 'training' | 'agreement' | 'creditCategory', code: string) => {
+    return (
+      kind: 'exam' | 'credential' | 'training' | 'agreement' | 'creditCategory',
+      code: string,
+    ) => {
       switch (kind) {
         case 'exam':
           return defs.exams.get(code)?.title;
@@ -635,7 +706,9 @@ async function uniqueCode<T>(
     return await insert();
   } catch (error) {
     if ((error as { code?: string }).code === '23505') {
-      throw new ValidationError([{ field: 'code', messageKey: CODE_TAKEN[kind], params: { code } }]);
+      throw new ValidationError([
+        { field: 'code', messageKey: CODE_TAKEN[kind], params: { code } },
+      ]);
     }
     throw error;
   }
@@ -779,7 +852,10 @@ function toExam(row: ExamRow, versions: readonly ExamVersionRow[]): ExamDefiniti
   };
 }
 
-function toCredential(row: CredentialRow, requirements: readonly RequirementRow[]): CredentialDefinition {
+function toCredential(
+  row: CredentialRow,
+  requirements: readonly RequirementRow[],
+): CredentialDefinition {
   return {
     id: row.id,
     code: row.code,
@@ -901,4 +977,3 @@ function prefixed(prefix: string, values: object): Record<string, unknown> {
     Object.entries(values).map(([k, v]) => [`${prefix}${k[0]!.toUpperCase()}${k.slice(1)}`, v]),
   );
 }
-

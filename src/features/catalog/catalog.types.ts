@@ -161,7 +161,10 @@ export interface RequirementsChange {
   effectiveAt: Date;
   actorUserId: number | null;
 }
-export type RequirementsChangeListener = (trx: Transaction<DB>, change: RequirementsChange) => Promise<void>;
+export type RequirementsChangeListener = (
+  trx: Transaction<DB>,
+  change: RequirementsChange,
+) => Promise<void>;
 
 /** What other features may call on `app.catalog`. */
 export interface CatalogApi {

@@ -195,6 +195,23 @@ export function flatten(root: EditNode): FlatNode[] {
   return out;
 }
 
+/** "1", "1.2", "1.2.3": where each node sits ('' for the root), for legends, buttons and messages. */
+export function outlineLabels(flat: readonly FlatNode[]): Map<number, string> {
+  const labels = new Map<number, string>();
+  const seen = new Map<number, number>();
+  for (const f of flat) {
+    if (f.parent < 0) {
+      labels.set(f.index, '');
+      continue;
+    }
+    const position = (seen.get(f.parent) ?? 0) + 1;
+    seen.set(f.parent, position);
+    const parentLabel = labels.get(f.parent) ?? '';
+    labels.set(f.index, parentLabel ? `${parentLabel}.${position}` : String(position));
+  }
+  return labels;
+}
+
 export type EditorAction =
   | { kind: 'add'; index: number; nodeKind: RequirementKind }
   | { kind: 'remove' | 'up' | 'down' | 'wrap'; index: number }
@@ -202,10 +219,7 @@ export type EditorAction =
   | { kind: 'save' };
 
 /** `add:3`, `remove:3`, `up:3`, `down:3`, `wrap:3`, `group:3`, `refresh`, `save`. */
-export function parseAction(
-  value: unknown,
-  body: Readonly<Record<string, unknown>>,
-): EditorAction {
+export function parseAction(value: unknown, body: Readonly<Record<string, unknown>>): EditorAction {
   const text = typeof value === 'string' ? value : '';
   if (text === 'save') return { kind: 'save' };
   const m = /^(add|group|remove|up|down|wrap):(\d{1,4})$/.exec(text);
@@ -281,7 +295,9 @@ export function applyAction(
     }
   }
   ensureIds(copy);
-  const focus = focusNode ? flatten(copy).find((f) => idOf(f.node) === idOf(focusNode!))?.index : undefined;
+  const focus = focusNode
+    ? flatten(copy).find((f) => idOf(f.node) === idOf(focusNode!))?.index
+    : undefined;
   return { root: copy, focus };
 }
 
@@ -299,9 +315,25 @@ export interface FormProblem {
 }
 
 /**
+ * Fields a node cannot do without. Left blank (or not a number), the form
+ * reports it and sends a stand-in, so that the rest of the tree still gets
+ * checked in the same round: every problem is shown at once. The stand-in's
+ * own problem, if any, lands on the same field and is dropped (one message
+ * per field, the form's first).
+ */
+const REQUIRED: Partial<Record<NodeField, { messageKey: MessageKey; stand: string | number }>> = {
+  examCode: { messageKey: 'catalog.tree.chooseExam', stand: '?' },
+  credentialCode: { messageKey: 'catalog.tree.chooseCredential', stand: '?' },
+  courseCode: { messageKey: 'catalog.tree.chooseTraining', stand: '?' },
+  agreementCode: { messageKey: 'catalog.tree.chooseAgreement', stand: '?' },
+  categoryCode: { messageKey: 'catalog.tree.chooseCategory', stand: '?' },
+  count: { messageKey: 'catalog.tree.countRequired', stand: 1 },
+  minimum: { messageKey: 'catalog.tree.minimumRequired', stand: 1 },
+};
+
+/**
  * The tree as JSON for `parseRequirementTree`, plus the problems only the
- * form can have (a number field holding something else; those fields are
- * left out so the rest of the tree can still be checked).
+ * form can have (a blank choice, a number field holding something else).
  */
 export function toRequirementJson(root: EditNode): {
   json: unknown;
@@ -315,7 +347,14 @@ export function toRequirementJson(root: EditNode): {
     const out: Record<string, unknown> = { kind: node.kind, id: node.id };
     for (const field of KIND_FIELDS[node.kind]) {
       const text = (node.values[field] ?? '').trim();
-      if (text === '') continue;
+      if (text === '') {
+        const required = REQUIRED[field];
+        if (required) {
+          problems.push({ field: nodeField(index, field), messageKey: required.messageKey });
+          out[field] = required.stand;
+        }
+        continue;
+      }
       if (field === 'versions') {
         out.versions = text
           .split(/[\s,;]+/)
@@ -325,6 +364,8 @@ export function toRequirementJson(root: EditNode): {
         const n = Number(text.replace(',', '.'));
         if (!/^[+-]?\d+([.,]\d+)?$/.test(text) || !Number.isFinite(n)) {
           problems.push({ field: nodeField(index, field), messageKey: 'catalog.tree.number' });
+          const required = REQUIRED[field];
+          if (required) out[field] = required.stand;
         } else out[field] = n;
       } else {
         out[field] = text;
@@ -355,20 +396,28 @@ const PICK_MESSAGES: Partial<Record<NodeField, MessageKey>> = {
  * the node and field it is about. The validator's own message is kept except
  * for a blank choice, which the form can say more plainly.
  */
-export function problemsToFields(root: EditNode, problems: readonly RequirementProblem[]): FormProblem[] {
+export function problemsToFields(
+  root: EditNode,
+  problems: readonly RequirementProblem[],
+): FormProblem[] {
   const flat = flatten(root);
   return problems.map((problem) => {
     const tokens = problem.path.split('/').slice(1);
     let node = flat[0]!;
     let i = 0;
-    while (tokens[i] === 'children' && tokens[i + 1] !== undefined && /^\d+$/.test(tokens[i + 1]!)) {
+    while (
+      tokens[i] === 'children' &&
+      tokens[i + 1] !== undefined &&
+      /^\d+$/.test(tokens[i + 1]!)
+    ) {
       const child = node.node.children[Number(tokens[i + 1])];
       if (!child) break;
       node = flat.find((f) => f.node === child)!;
       i += 2;
     }
     const field = tokens[i] as NodeField | undefined;
-    const visible = field !== undefined && (KIND_FIELDS[node.node.kind] as readonly string[]).includes(field);
+    const visible =
+      field !== undefined && (KIND_FIELDS[node.node.kind] as readonly string[]).includes(field);
     if (visible && problem.code === 'MISSING_FIELD' && PICK_MESSAGES[field!]) {
       return { field: nodeField(node.index, field), messageKey: PICK_MESSAGES[field!]! };
     }

@@ -146,8 +146,10 @@ export class Candidate {
       // A result revoked, or corrected to a fail, no longer holds anything up.
       if (r.revoked || !r.passed) this.undermined.add(`result:${r.id}`);
     }
-    for (const t of state.facts.trainings) this.dates.set(`training:${t.id}`, t.completedAt.getTime());
-    for (const a of state.facts.agreements) this.dates.set(`agreement:${a.id}`, a.acceptedAt.getTime());
+    for (const t of state.facts.trainings)
+      this.dates.set(`training:${t.id}`, t.completedAt.getTime());
+    for (const a of state.facts.agreements)
+      this.dates.set(`agreement:${a.id}`, a.acceptedAt.getTime());
     for (const c of state.facts.credits) this.dates.set(`credit:${c.id}`, c.earnedAt.getTime());
     for (const a of state.awards) {
       // An award counts as evidence from its last (re)award: renewing a prerequisite is news.
@@ -204,7 +206,9 @@ export class Candidate {
     const evaluation = evaluate(tree, this.newerThan(cutoff), at);
     if (!evaluation.met) return undefined;
     const c = cutoff.getTime();
-    const fresh = evaluation.evidence.some((ref) => (this.dateOf(ref) ?? Number.NEGATIVE_INFINITY) > c);
+    const fresh = evaluation.evidence.some(
+      (ref) => (this.dateOf(ref) ?? Number.NEGATIVE_INFINITY) > c,
+    );
     return fresh ? evaluation : undefined;
   }
 }
@@ -239,7 +243,9 @@ function decideNew(credential: CredentialRules, candidate: Candidate, at: Date):
     // An expired award is re-earned with evidence newer than its last (re)award;
     // a revoked one with evidence newer than its revocation.
     const cutoff =
-      latest.status === 'revoked' ? (latest.statusChangedAt ?? baselineOf(latest)) : baselineOf(latest);
+      latest.status === 'revoked'
+        ? (latest.statusChangedAt ?? baselineOf(latest))
+        : baselineOf(latest);
     evaluation = candidate.evaluateNewer(inForce.tree, cutoff, at);
   } else {
     const e = evaluate(inForce.tree, candidate.facts, at);
@@ -278,7 +284,8 @@ function decideLive(
           .map((date) => evaluate(version.tree, candidate.facts, date))
           .find((e) => e.met)
       : undefined;
-    if (still) return { kind: 'reevidence', awardId: live.id, revokedRefs, evidence: still.evidence };
+    if (still)
+      return { kind: 'reevidence', awardId: live.id, revokedRefs, evidence: still.evidence };
     return { kind: 'revoke', awardId: live.id, revokedRefs };
   }
   if (live.status !== 'active' || live.expiresAt === null) return { kind: 'none' };
@@ -306,7 +313,8 @@ function decideRenewal(
 
   if (rules.requirementsAgain && inForce) {
     const e = candidate.evaluateNewer(inForce.tree, baselineOf(live), at);
-    if (e?.metAt) options.push({ path: 'requirements', date: e.metAt.getTime(), evidence: e.evidence });
+    if (e?.metAt)
+      options.push({ path: 'requirements', date: e.metAt.getTime(), evidence: e.evidence });
   }
 
   if (rules.exams.length > 0) {
@@ -320,7 +328,12 @@ function decideRenewal(
           r.takenAt.getTime() <= atTime,
       )
       .sort(byDateThenId((r) => r.takenAt))[0];
-    if (pass) options.push({ path: 'exam', date: pass.takenAt.getTime(), evidence: [{ type: 'result', id: pass.id }] });
+    if (pass)
+      options.push({
+        path: 'exam',
+        date: pass.takenAt.getTime(),
+        evidence: [{ type: 'result', id: pass.id }],
+      });
   }
 
   if (rules.higherCredentials.length > 0) {
@@ -393,10 +406,7 @@ function decideRenewal(
 
 const EVIDENCE_ORDER = ['result', 'award', 'training', 'agreement', 'credit'];
 
-export function mergeEvidence(
-  a: readonly EvidenceRef[],
-  b: readonly EvidenceRef[],
-): EvidenceRef[] {
+export function mergeEvidence(a: readonly EvidenceRef[], b: readonly EvidenceRef[]): EvidenceRef[] {
   const seen = new Map<string, EvidenceRef>();
   for (const ref of [...a, ...b]) seen.set(refKey(ref), { type: ref.type, id: ref.id });
   return [...seen.values()].sort(

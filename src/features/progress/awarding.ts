@@ -12,7 +12,12 @@ import {
 } from './award-rules.ts';
 import { newCredentialNumber } from './credential-number.ts';
 import type { EvidenceRef } from './evaluator.ts';
-import { loadCandidates, toStoredEvidence, type CodeLookup, type LoadedCandidate } from './facts.repository.ts';
+import {
+  loadCandidates,
+  toStoredEvidence,
+  type CodeLookup,
+  type LoadedCandidate,
+} from './facts.repository.ts';
 import { sendAwardEmail, type Recipient } from './progress.emails.ts';
 import * as repo from './progress.repository.ts';
 import type { AwardChange, Trx } from './progress.types.ts';
@@ -26,7 +31,6 @@ import type { AwardChange, Trx } from './progress.types.ts';
 
 export interface EngineDependencies {
   definitions(db: Queryable): Promise<ProgramDefinitions>;
-  program(): Promise<ProgramInfo>;
   readonly publicUrl: string;
   readonly log?: Pick<FastifyBaseLogger, 'warn'>;
 }
@@ -83,7 +87,8 @@ export class AwardingEngine {
     );
     const at = options.at ?? new Date();
     const published = defs.credentials.filter(
-      (c) => c.status === 'published' && (!options.credentialIds || options.credentialIds.has(c.id)),
+      (c) =>
+        c.status === 'published' && (!options.credentialIds || options.credentialIds.has(c.id)),
     );
     const context: RunContext = {
       trx,
@@ -91,7 +96,7 @@ export class AwardingEngine {
       at,
       trigger,
       options,
-      program: await this.deps.program(),
+      program: lazyProgram(trx),
       changes: [],
     };
     for (const contact of contacts) {
@@ -208,10 +213,14 @@ export class AwardingEngine {
         } else {
           await sendAwardEmail(
             trx,
-            ctx.program,
+            await ctx.program(),
             this.deps.publicUrl,
             recipient,
-            { credentialCode: credential.code, credentialName: credential.name, credentialNumber: number },
+            {
+              credentialCode: credential.code,
+              credentialName: credential.name,
+              credentialNumber: number,
+            },
             { kind: 'earned', awardedAt: decision.awardedAt, expiresAt: decision.expiresAt },
             paced(ctx),
           );
@@ -332,14 +341,23 @@ export class AwardingEngine {
           subjectType: 'award',
           subjectId: award.id,
           reason,
-          details: { refs, credential: credential.code, userId: loaded.userId, trigger: ctx.trigger },
+          details: {
+            refs,
+            credential: credential.code,
+            userId: loaded.userId,
+            trigger: ctx.trigger,
+          },
         });
         await sendAwardEmail(
           trx,
-          ctx.program,
+          await ctx.program(),
           this.deps.publicUrl,
           recipient,
-          { credentialCode: credential.code, credentialName: credential.name, credentialNumber: award.credentialNumber ?? (await this.numberOf(trx, award.id)) },
+          {
+            credentialCode: credential.code,
+            credentialName: credential.name,
+            credentialNumber: award.credentialNumber ?? (await this.numberOf(trx, award.id)),
+          },
           { kind: 'revoked', at: now, reason },
           paced(ctx),
         );
@@ -370,7 +388,7 @@ export class AwardingEngine {
     if (credential && award.expiresAt) {
       await sendAwardEmail(
         ctx.trx,
-        ctx.program,
+        await ctx.program(),
         this.deps.publicUrl,
         recipient,
         {
@@ -407,8 +425,33 @@ interface RunContext {
   readonly at: Date;
   readonly trigger: string;
   readonly options: ReevaluateOptions;
-  readonly program: ProgramInfo;
+  /** Read when the first email is written, in the transaction. */
+  readonly program: () => Promise<ProgramInfo>;
   readonly changes: AwardChange[];
+}
+
+const FALLBACK_PROGRAM: ProgramInfo = {
+  name: 'Laurel',
+  shortName: 'Laurel',
+  supportEmail: 'support@example.invalid',
+  accentColor: '#1d4ed8',
+  candidateIdPrefix: 'CT',
+};
+
+function lazyProgram(trx: Trx): () => Promise<ProgramInfo> {
+  let info: Promise<ProgramInfo> | undefined;
+  return () =>
+    (info ??= repo.programRow(trx).then((row) =>
+      row
+        ? {
+            name: row.name,
+            shortName: row.short_name,
+            supportEmail: row.support_email,
+            accentColor: row.accent_color,
+            candidateIdPrefix: row.candidate_id_prefix,
+          }
+        : FALLBACK_PROGRAM,
+    ));
 }
 
 function paced(ctx: RunContext): { notBefore?: Date } {

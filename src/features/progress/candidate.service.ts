@@ -207,7 +207,7 @@ export class CandidateService {
     ]);
     const names = nameLookup(defs);
     const renewBy = new Map(progress.map((p) => [p.credential.code, p.renewBy]));
-    const cards = currentAwards(awards).map((a) =>
+    const cards = currentAwards(awards, now).map((a) =>
       awardCard(a, defs, now, renewBy.get(a.credentialCode) ?? null),
     );
     const holding = new Set(
@@ -282,7 +282,7 @@ export class CandidateService {
     ]);
     const mine = new Map(progress.map((p) => [p.credential.code, p]));
     const cards = new Map(
-      currentAwards(awards).map((a) => [a.credentialCode, awardCard(a, defs, now, null)]),
+      currentAwards(awards, now).map((a) => [a.credentialCode, awardCard(a, defs, now, null)]),
     );
     const groups = new Map<string, CatalogGroupView>();
     for (const credential of defs.credentials) {
@@ -593,7 +593,7 @@ export function displayStatus(
 }
 
 /** One award per credential: the live one (active or suspended) when there is one, else the newest. */
-export function currentAwards(awards: readonly AwardView[]): AwardView[] {
+export function currentAwards(awards: readonly AwardView[], now = new Date()): AwardView[] {
   const chosen = new Map<number, AwardView>();
   for (const a of awards) {
     const current = chosen.get(a.credentialId);
@@ -608,7 +608,6 @@ export function currentAwards(awards: readonly AwardView[]): AwardView[] {
   }
   const order = (s: DisplayStatus) =>
     ['expiring', 'active', 'suspended', 'expired', 'revoked'].indexOf(s);
-  const now = new Date();
   return [...chosen.values()].sort(
     (a, b) =>
       order(displayStatus(a, now)) - order(displayStatus(b, now)) ||

@@ -51,7 +51,11 @@ export function readDate(
   return date;
 }
 
-export function readReason(raw: string | undefined, field: string, problems: FieldProblem[]): string {
+export function readReason(
+  raw: string | undefined,
+  field: string,
+  problems: FieldProblem[],
+): string {
   const value = (raw ?? '').trim();
   if (!value) problems.push({ field, messageKey: 'progress.v.reasonRequired' });
   return value;
@@ -74,7 +78,11 @@ export function readWholeNumber(
   return Number(value);
 }
 
-export function readAmount(raw: string | undefined, field: string, problems: FieldProblem[]): number | undefined {
+export function readAmount(
+  raw: string | undefined,
+  field: string,
+  problems: FieldProblem[],
+): number | undefined {
   const value = (raw ?? '').trim();
   if (!/^\d{1,6}(\.\d{1,2})?$/.test(value) || Number(value) <= 0) {
     problems.push({ field, messageKey: 'progress.v.amount' });

@@ -52,22 +52,26 @@ export function registerConsolePages(
 
   // ------------------------------------------------------------ candidates
 
-  app.get('/console/candidates', { schema: { querystring: SearchQuery } }, async (request, reply) => {
-    authorize(request, 'program_manager', 'support_agent');
-    const query = request.query.q ?? '';
-    const page = request.query.page ?? 1;
-    const { rows, total } = await consoleService.search(query, page, PAGE_SIZE);
-    return reply.html(
-      <CandidatesPage
-        ctx={await ctxOf(request)}
-        query={query}
-        rows={rows}
-        total={total}
-        page={page}
-        pageSize={PAGE_SIZE}
-      />,
-    );
-  });
+  app.get(
+    '/console/candidates',
+    { schema: { querystring: SearchQuery } },
+    async (request, reply) => {
+      authorize(request, 'program_manager', 'support_agent');
+      const query = request.query.q ?? '';
+      const page = request.query.page ?? 1;
+      const { rows, total } = await consoleService.search(query, page, PAGE_SIZE);
+      return reply.html(
+        <CandidatesPage
+          ctx={await ctxOf(request)}
+          query={query}
+          rows={rows}
+          total={total}
+          page={page}
+          pageSize={PAGE_SIZE}
+        />,
+      );
+    },
+  );
 
   app.get('/console/candidates/:id', { schema: { params: IdParams } }, async (request, reply) => {
     const principal = authorize(request, 'program_manager', 'support_agent');
@@ -134,8 +138,16 @@ export function registerConsolePages(
   const recordRoutes: {
     kind: RecordKind;
     path: string;
-    schema: typeof RecordResultBody | typeof RecordTrainingBody | typeof RecordAgreementBody | typeof RecordCreditsBody;
-    flash: 'progress.flash.resultRecorded' | 'progress.flash.trainingRecorded' | 'progress.flash.agreementRecorded' | 'progress.flash.creditsRecorded';
+    schema:
+      | typeof RecordResultBody
+      | typeof RecordTrainingBody
+      | typeof RecordAgreementBody
+      | typeof RecordCreditsBody;
+    flash:
+      | 'progress.flash.resultRecorded'
+      | 'progress.flash.trainingRecorded'
+      | 'progress.flash.agreementRecorded'
+      | 'progress.flash.creditsRecorded';
     run: (
       actor: { userId: number },
       userId: number,
@@ -152,8 +164,12 @@ export function registerConsolePages(
       flash: 'progress.flash.resultRecorded',
       rename: { passed: 'outcome' },
       run: (actor, userId, b, problems, today) => {
-        if (!b.examCode?.trim()) problems.push({ field: 'examCode', messageKey: 'progress.v.examRequired' });
-        const score = readWholeNumber(b.score, 'score', problems, 'progress.v.score', { min: 0, max: 1_000_000 });
+        if (!b.examCode?.trim())
+          problems.push({ field: 'examCode', messageKey: 'progress.v.examRequired' });
+        const score = readWholeNumber(b.score, 'score', problems, 'progress.v.score', {
+          min: 0,
+          max: 1_000_000,
+        });
         const takenAt = readDate(b.takenAt, 'takenAt', problems, today);
         const reason = readReason(b.reason, 'reason', problems);
         if (problems.length > 0 || !takenAt) return undefined;
@@ -175,7 +191,8 @@ export function registerConsolePages(
       schema: RecordTrainingBody,
       flash: 'progress.flash.trainingRecorded',
       run: (actor, userId, b, problems, today) => {
-        if (!b.courseCode?.trim()) problems.push({ field: 'courseCode', messageKey: 'progress.v.courseRequired' });
+        if (!b.courseCode?.trim())
+          problems.push({ field: 'courseCode', messageKey: 'progress.v.courseRequired' });
         const completedAt = readDate(b.completedAt, 'completedAt', problems, today);
         const reason = readReason(b.reason, 'reason', problems);
         if (problems.length > 0 || !completedAt) return undefined;
@@ -197,7 +214,12 @@ export function registerConsolePages(
         if (!b.agreementCode?.trim()) {
           problems.push({ field: 'agreementCode', messageKey: 'progress.v.agreementRequired' });
         }
-        const version = readWholeNumber(b.version, 'version', problems, 'progress.v.agreementVersionRequired');
+        const version = readWholeNumber(
+          b.version,
+          'version',
+          problems,
+          'progress.v.agreementVersionRequired',
+        );
         if (version === undefined && !problems.some((p) => p.field === 'version')) {
           problems.push({ field: 'version', messageKey: 'progress.v.agreementVersionRequired' });
         }
@@ -304,7 +326,10 @@ export function registerConsolePages(
       const id = request.params.id;
       const b = request.body;
       const problems: FieldProblem[] = [];
-      const score = readWholeNumber(b.score, 'score', problems, 'progress.v.score', { min: 0, max: 1_000_000 });
+      const score = readWholeNumber(b.score, 'score', problems, 'progress.v.score', {
+        min: 0,
+        max: 1_000_000,
+      });
       const takenAt = readDate(b.takenAt, 'takenAt', problems, todayIn(actor.timeZone));
       const reason = readReason(b.reason, 'reason', problems);
       const passed = readOutcome(b.outcome);
@@ -329,7 +354,9 @@ export function registerConsolePages(
         { passed: 'outcome' },
       );
       if (failed) return failed;
-      return reply.flash('success', 'progress.flash.resultCorrected').redirect(`/console/results/${id}`, 303);
+      return reply
+        .flash('success', 'progress.flash.resultCorrected')
+        .redirect(`/console/results/${id}`, 303);
     },
   );
 
@@ -344,7 +371,8 @@ export function registerConsolePages(
       const reason = readReason(b.revokeReason, 'revokeReason', problems);
       const keep = b.keep === 'yes';
       const decision = (b.decision ?? '').trim();
-      if (keep && !decision) problems.push({ field: 'decision', messageKey: 'progress.v.decisionRequired' });
+      if (keep && !decision)
+        problems.push({ field: 'decision', messageKey: 'progress.v.decisionRequired' });
       const failed = await attempt(
         request,
         reply,
@@ -355,7 +383,9 @@ export function registerConsolePages(
         { reason: 'revokeReason' },
       );
       if (failed) return failed;
-      return reply.flash('success', 'progress.flash.resultRevoked').redirect(`/console/results/${id}`, 303);
+      return reply
+        .flash('success', 'progress.flash.resultRevoked')
+        .redirect(`/console/results/${id}`, 303);
     },
   );
 
@@ -377,7 +407,9 @@ export function registerConsolePages(
         { reason: 'restoreReason' },
       );
       if (failed) return failed;
-      return reply.flash('success', 'progress.flash.resultRestored').redirect(`/console/results/${id}`, 303);
+      return reply
+        .flash('success', 'progress.flash.resultRestored')
+        .redirect(`/console/results/${id}`, 303);
     },
   );
 
@@ -410,7 +442,9 @@ export function registerConsolePages(
       const actor = authorize(request, 'program_manager');
       const jobId = await enqueueReevaluation(request.params.code, actor.userId);
       if (jobId === undefined) throw notFound();
-      return reply.flash('info', 'progress.flash.reevaluationQueued').redirect(`/console/jobs/${jobId}`, 303);
+      return reply
+        .flash('info', 'progress.flash.reevaluationQueued')
+        .redirect(`/console/jobs/${jobId}`, 303);
     },
   );
 
@@ -418,6 +452,8 @@ export function registerConsolePages(
     authorize(request, 'program_manager');
     const job = await consoleService.job(request.params.id);
     if (!job) throw notFound();
-    return reply.header('cache-control', 'no-store').html(<JobPage ctx={await ctxOf(request)} job={job} />);
+    return reply
+      .header('cache-control', 'no-store')
+      .html(<JobPage ctx={await ctxOf(request)} job={job} />);
   });
 }

@@ -111,7 +111,12 @@ export class ConsoleService {
   ) {}
 
   async search(query: string, page: number, pageSize: number) {
-    const { rows, total } = await repo.searchCandidates(this.db, query, pageSize, (page - 1) * pageSize);
+    const { rows, total } = await repo.searchCandidates(
+      this.db,
+      query,
+      pageSize,
+      (page - 1) * pageSize,
+    );
     return { rows: rows.map(toCandidateRow), total };
   }
 
@@ -213,7 +218,9 @@ export class ConsoleService {
   async formOptions(): Promise<FormOptions> {
     const defs = await this.catalog.definitions();
     const coded = (m: ReadonlyMap<string, { code: string; title: string }>) =>
-      [...m.values()].map((x) => ({ code: x.code, title: x.title })).sort((a, b) => a.code.localeCompare(b.code));
+      [...m.values()]
+        .map((x) => ({ code: x.code, title: x.title }))
+        .sort((a, b) => a.code.localeCompare(b.code));
     return {
       exams: [...defs.exams.values()]
         .filter((e) => e.status !== 'draft')
@@ -241,7 +248,12 @@ export class ConsoleService {
       this.counts(defs, credential.id),
     ]);
     return {
-      credential: { id: credential.id, code: credential.code, name: credential.name, status: credential.status },
+      credential: {
+        id: credential.id,
+        code: credential.code,
+        name: credential.name,
+        status: credential.status,
+      },
       counts,
       rows: rows.map((r) => ({
         awardId: r.id,
@@ -278,7 +290,11 @@ export class ConsoleService {
         const live = candidate.liveAward(credentialId);
         if (live?.status === 'active' && (live.expiresAt === null || live.expiresAt > now)) {
           counts.holding++;
-        } else if (credential.status === 'published' && !live && decide(credential, candidate, now).kind === 'award') {
+        } else if (
+          credential.status === 'published' &&
+          !live &&
+          decide(credential, candidate, now).kind === 'award'
+        ) {
           counts.metNotAwarded++;
         } else if (inForce && evaluate(inForce.tree, candidate.facts, now).percent > 0) {
           counts.inProgress++;
@@ -293,7 +309,11 @@ export class ConsoleService {
   async job(id: number): Promise<JobView | undefined> {
     const row = await repo.findJob(this.db, id);
     if (!row) return undefined;
-    const progress = (row.progress ?? null) as { done?: number; total?: number; note?: string | null } | null;
+    const progress = (row.progress ?? null) as {
+      done?: number;
+      total?: number;
+      note?: string | null;
+    } | null;
     let tally: Record<string, number> | null = null;
     if (progress?.note) {
       try {

@@ -74,6 +74,7 @@ export function registerEvidencePages(appBase: FastifyInstance, service: Evidenc
       schema: {
         querystring: Type.Object({
           kind: short(20),
+          step: short(10),
           course: Type.Optional(Type.Union([Type.Literal(''), Code])),
           category: Type.Optional(Type.Union([Type.Literal(''), Code])),
         }),
@@ -82,16 +83,14 @@ export function registerEvidencePages(appBase: FastifyInstance, service: Evidenc
     async (request, reply) => {
       authorize(request);
       const ctx = await app.pageContext(request);
-      const { kind, course, category } = request.query;
+      const { kind, course, category, step } = request.query;
       if (kind !== 'training' && kind !== 'credits') {
-        // Submitted without a choice: say so beside the radios.
-        const form =
-          kind === undefined
-            ? emptyForm
-            : formWithProblems(ctx.t, {}, [{ field: 'kind', messageKey: 'evidence.kindRequired' }]);
-        return reply
-          .status(kind === undefined ? 200 : 400)
-          .html(<EvidenceKindPage ctx={ctx} form={form} />);
+        // The question answered without a choice: say so beside the radios.
+        const asked = step !== undefined || kind !== undefined;
+        const form = asked
+          ? formWithProblems(ctx.t, {}, [{ field: 'kind', messageKey: 'evidence.kindRequired' }])
+          : emptyForm;
+        return reply.status(asked ? 400 : 200).html(<EvidenceKindPage ctx={ctx} form={form} />);
       }
       const choices = await service.choices();
       return reply.html(
@@ -321,10 +320,18 @@ function sendFile(reply: FastifyReply, file: StoredFile): FastifyReply {
     .header('content-type', file.contentType)
     .header(
       'content-disposition',
-      `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+      `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(file.fileName)}`,
     )
     .header('x-content-type-options', 'nosniff')
     .header('content-security-policy', "default-src 'none'; sandbox")
     .header('cache-control', 'private, no-store')
     .send(Buffer.from(file.bytes));
+}
+
+/** Percent-encoding for a `filename*` value (RFC 5987 leaves fewer characters bare than URIs do). */
+function rfc5987(value: string): string {
+  return encodeURIComponent(value).replace(
+    /['()*!]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }

@@ -394,11 +394,15 @@ function toView(row: SubmissionRow, defs: ProgramDefinitions): EvidenceSubmissio
   };
 }
 
-/** A positive amount with at most two decimals, below a million (the column's numeric(8, 2)). */
+/** The most credits one record may hold (the awarding engine refuses more). */
+export const MAX_CREDITS_PER_SUBMISSION = 100_000;
+
+/** A positive amount with at most two decimals (the column is numeric(8, 2)), up to the maximum. */
 export function parseAmount(raw: string | undefined): string | null {
   const text = (raw ?? '').trim().replace(',', '.');
   if (!/^\d{1,6}(\.\d{1,2})?$/.test(text)) return null;
-  return Number(text) > 0 ? text : null;
+  const value = Number(text);
+  return value > 0 && value <= MAX_CREDITS_PER_SUBMISSION ? text : null;
 }
 
 function isCalendarDate(text: string): boolean {

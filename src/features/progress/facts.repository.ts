@@ -78,7 +78,17 @@ export async function loadCandidates(
     const [results, trainings, agreements, credits, awards, kept] = await Promise.all([
       db
         .selectFrom('results')
-        .select(['id', 'user_id', 'exam_id', 'exam_version', 'score', 'passed', 'taken_at', 'status', 'status_reason'])
+        .select([
+          'id',
+          'user_id',
+          'exam_id',
+          'exam_version',
+          'score',
+          'passed',
+          'taken_at',
+          'status',
+          'status_reason',
+        ])
         .where('user_id', 'in', chunk)
         .execute(),
       db
@@ -143,7 +153,9 @@ export async function loadCandidates(
     for (const t of trainings) {
       const courseCode = codes.training(t.course_id);
       if (courseCode) {
-        state.get(t.user_id)?.trainings.push({ id: String(t.id), courseCode, completedAt: t.completed_at });
+        state
+          .get(t.user_id)
+          ?.trainings.push({ id: String(t.id), courseCode, completedAt: t.completed_at });
       }
     }
     for (const a of agreements) {

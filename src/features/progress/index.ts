@@ -26,7 +26,12 @@ import {
  * inside their own transaction.
  */
 export type * from './progress.types.ts';
-export { retakeEligibility, type Attempt, type RetakeEligibility, type RetakePolicyInput } from './retake.ts';
+export {
+  retakeEligibility,
+  type Attempt,
+  type RetakeEligibility,
+  type RetakePolicyInput,
+} from './retake.ts';
 export { CREDENTIAL_NUMBER_PATTERN, normalizeCredentialNumber } from './credential-number.ts';
 export { REEVALUATE_CREDENTIAL_JOB, type SweepOptions, type SweepReport } from './sweep.ts';
 export type { ReevaluationTally } from './sweep.ts';
@@ -57,10 +62,15 @@ export async function enqueueCredentialReevaluation(
   options: { runAt?: Date } = {},
 ): Promise<number> {
   const runAt = options.runAt && options.runAt.getTime() > Date.now() ? options.runAt : undefined;
-  const id = await enqueueJob(db, REEVALUATE_CREDENTIAL_JOB, { credentialId }, {
-    ...(runAt ? { runAt } : {}),
-    maxAttempts: 5,
-  });
+  const id = await enqueueJob(
+    db,
+    REEVALUATE_CREDENTIAL_JOB,
+    { credentialId },
+    {
+      ...(runAt ? { runAt } : {}),
+      maxAttempts: 5,
+    },
+  );
   if (id === undefined) throw new Error('The re-evaluation job was not queued.');
   return id;
 }
@@ -71,7 +81,6 @@ export default fp(
     const catalog = app.catalog;
     const engine = new AwardingEngine({
       definitions: (q) => catalog.definitions(q),
-      program: () => program.get(),
       publicUrl: config.publicUrl,
       log: app.log,
     });

@@ -56,7 +56,8 @@ export async function sendAwardEmail(
     case 'earned':
       subject = ['mail.credentialEarned.subject', base];
       body.push(['mail.credentialEarned.body', { ...base, date: date(mail.awardedAt) }]);
-      if (mail.expiresAt) body.push(['mail.credentialEarned.expires', { date: date(mail.expiresAt) }]);
+      if (mail.expiresAt)
+        body.push(['mail.credentialEarned.expires', { date: date(mail.expiresAt) }]);
       action = { label: 'mail.credentialEarned.action', url: link };
       break;
     case 'expiring':

@@ -33,13 +33,26 @@ export function lockCandidates(trx: Trx, ids: readonly number[]) {
 
 export function contactsOf(db: Executor, ids: readonly number[]) {
   if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('users').select(contactColumns).where('id', 'in', [...ids]).execute();
+  return db
+    .selectFrom('users')
+    .select(contactColumns)
+    .where('id', 'in', [...ids])
+    .execute();
 }
 
 export function findCandidate(db: Executor, id: number) {
   return db
     .selectFrom('users')
-    .select(['id', 'candidate_number', 'username', 'email', 'given_name', 'family_name', 'status', 'created_at'])
+    .select([
+      'id',
+      'candidate_number',
+      'username',
+      'email',
+      'given_name',
+      'family_name',
+      'status',
+      'created_at',
+    ])
     .where('id', '=', id)
     .executeTakeFirst();
 }
@@ -260,7 +273,11 @@ export function awardsResting(db: Executor, userId: number, ref: { type: string;
 // ---------------------------------------------------------------- sweep
 
 /** Candidates with an active award whose expiry has come, a batch at a time. */
-export async function usersWithOverdueAwards(db: Executor, now: Date, limit: number): Promise<number[]> {
+export async function usersWithOverdueAwards(
+  db: Executor,
+  now: Date,
+  limit: number,
+): Promise<number[]> {
   const rows = await db
     .selectFrom('awards')
     .select('user_id')
@@ -274,7 +291,13 @@ export async function usersWithOverdueAwards(db: Executor, now: Date, limit: num
 }
 
 /** Active awards expiring in (now, until], after award id `after`, ascending by id. */
-export function awardsExpiringBetween(db: Executor, now: Date, until: Date, after: number, limit: number) {
+export function awardsExpiringBetween(
+  db: Executor,
+  now: Date,
+  until: Date,
+  after: number,
+  limit: number,
+) {
   return db
     .selectFrom('awards')
     .select(['id', 'user_id', 'credential_id', 'credential_number', 'expires_at'])
@@ -366,7 +389,11 @@ export function insertResult(
     reason: string | null;
   },
 ) {
-  return trx.insertInto('results').values(result).returning(resultColumns).executeTakeFirstOrThrow();
+  return trx
+    .insertInto('results')
+    .values(result)
+    .returning(resultColumns)
+    .executeTakeFirstOrThrow();
 }
 
 export function findResult(db: Executor, id: number) {
@@ -374,7 +401,12 @@ export function findResult(db: Executor, id: number) {
 }
 
 export function lockResult(trx: Trx, id: number) {
-  return trx.selectFrom('results').select(resultColumns).where('id', '=', id).forUpdate().executeTakeFirst();
+  return trx
+    .selectFrom('results')
+    .select(resultColumns)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export function updateResult(
@@ -408,7 +440,11 @@ export function insertResultChange(
 ) {
   return trx
     .insertInto('result_changes')
-    .values({ ...change, before: JSON.stringify(change.before), after: JSON.stringify(change.after) })
+    .values({
+      ...change,
+      before: JSON.stringify(change.before),
+      after: JSON.stringify(change.after),
+    })
     .execute();
 }
 
@@ -446,7 +482,11 @@ export function insertTraining(
     reason: string | null;
   },
 ) {
-  return trx.insertInto('training_completions').values(row).returning('id').executeTakeFirstOrThrow();
+  return trx
+    .insertInto('training_completions')
+    .values(row)
+    .returning('id')
+    .executeTakeFirstOrThrow();
 }
 
 export function insertCredits(
@@ -521,7 +561,32 @@ export function creditsOfUser(db: Executor, userId: number) {
 export function findJob(db: Executor, id: number) {
   return db
     .selectFrom('jobs')
-    .select(['id', 'name', 'payload', 'status', 'progress', 'last_error', 'created_at', 'finished_at', 'attempts'])
+    .select([
+      'id',
+      'name',
+      'payload',
+      'status',
+      'progress',
+      'last_error',
+      'created_at',
+      'finished_at',
+      'attempts',
+    ])
     .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+// ---------------------------------------------------------------- program (read only)
+
+/**
+ * The program's name and addresses for emails, read in the caller's
+ * transaction: on the embedded database a query outside it would wait for
+ * the one connection the transaction holds.
+ */
+export function programRow(db: Executor) {
+  return db
+    .selectFrom('program')
+    .select(['name', 'short_name', 'support_email', 'accent_color', 'candidate_id_prefix'])
+    .where('id', '=', 1)
     .executeTakeFirst();
 }

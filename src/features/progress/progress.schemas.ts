@@ -10,7 +10,9 @@ const csrf = Type.Optional(text(100));
 const reason = Type.Optional(text(2000));
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
-export const CodeParams = Type.Object({ code: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,31}$' }) });
+export const CodeParams = Type.Object({
+  code: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,31}$' }),
+});
 export const SearchQuery = Type.Object({
   q: Type.Optional(text(200)),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),

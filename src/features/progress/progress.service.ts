@@ -69,11 +69,7 @@ export class ProgressServiceImpl implements ProgressService {
     at: Date = new Date(),
   ): Promise<CredentialProgress | undefined> {
     const code = credentialCode.trim().toUpperCase();
-    const list = await this.progressFor(
-      userId,
-      at,
-      (c) => c.code === code && c.status !== 'draft',
-    );
+    const list = await this.progressFor(userId, at, (c) => c.code === code && c.status !== 'draft');
     return list[0];
   }
 
@@ -194,7 +190,11 @@ export class ProgressServiceImpl implements ProgressService {
       if (!course) {
         problems.push(
           input.courseCode.trim()
-            ? { field: 'courseCode', messageKey: 'progress.v.unknownCourse', params: { code: input.courseCode } }
+            ? {
+                field: 'courseCode',
+                messageKey: 'progress.v.unknownCourse',
+                params: { code: input.courseCode },
+              }
             : { field: 'courseCode', messageKey: 'progress.v.courseRequired' },
         );
       }
@@ -323,7 +323,8 @@ export class ProgressServiceImpl implements ProgressService {
         );
       } else if (
         !Number.isInteger(input.version) ||
-        (agreement.versions.length > 0 && !agreement.versions.some((v) => v.version === input.version))
+        (agreement.versions.length > 0 &&
+          !agreement.versions.some((v) => v.version === input.version))
       ) {
         problems.push({
           field: 'version',
@@ -347,7 +348,11 @@ export class ProgressServiceImpl implements ProgressService {
       });
       if (!row) {
         throw new ValidationError([
-          { field: 'version', messageKey: 'progress.v.alreadyAccepted', params: { version: input.version } },
+          {
+            field: 'version',
+            messageKey: 'progress.v.alreadyAccepted',
+            params: { version: input.version },
+          },
         ]);
       }
       await recordAudit(t, {
@@ -386,13 +391,26 @@ export class ProgressServiceImpl implements ProgressService {
       if (!exam) {
         problems.push(
           input.examCode.trim()
-            ? { field: 'examCode', messageKey: 'progress.v.unknownExam', params: { code: input.examCode } }
+            ? {
+                field: 'examCode',
+                messageKey: 'progress.v.unknownExam',
+                params: { code: input.examCode },
+              }
             : { field: 'examCode', messageKey: 'progress.v.examRequired' },
         );
       }
       const version = input.examVersion?.trim() || null;
-      if (exam && version && exam.versions.length > 0 && !exam.versions.some((v) => v.version === version)) {
-        problems.push({ field: 'examVersion', messageKey: 'progress.v.examVersion', params: { version } });
+      if (
+        exam &&
+        version &&
+        exam.versions.length > 0 &&
+        !exam.versions.some((v) => v.version === version)
+      ) {
+        problems.push({
+          field: 'examVersion',
+          messageKey: 'progress.v.examVersion',
+          params: { version },
+        });
       }
       const score = input.score ?? null;
       if (
@@ -467,7 +485,9 @@ export class ProgressServiceImpl implements ProgressService {
       if (input.score !== undefined && input.score !== current.score) {
         if (
           input.score !== null &&
-          (!Number.isInteger(input.score) || input.score < exam.scoreMin || input.score > exam.scoreMax)
+          (!Number.isInteger(input.score) ||
+            input.score < exam.scoreMin ||
+            input.score > exam.scoreMax)
         ) {
           problems.push({
             field: 'score',
@@ -480,7 +500,9 @@ export class ProgressServiceImpl implements ProgressService {
       }
       const passed =
         input.passed ??
-        (patch.score !== undefined && patch.score !== null ? patch.score >= exam.passingScore : undefined);
+        (patch.score !== undefined && patch.score !== null
+          ? patch.score >= exam.passingScore
+          : undefined);
       if (passed !== undefined && passed !== current.passed) patch.passed = passed;
       if (input.takenAt !== undefined && input.takenAt.getTime() !== current.taken_at.getTime()) {
         const takenAt = checkDate(input.takenAt, 'takenAt', problems);
@@ -489,8 +511,16 @@ export class ProgressServiceImpl implements ProgressService {
       if (input.examVersion !== undefined) {
         const version = input.examVersion?.trim() || null;
         if (version !== current.exam_version) {
-          if (version && exam.versions.length > 0 && !exam.versions.some((v) => v.version === version)) {
-            problems.push({ field: 'examVersion', messageKey: 'progress.v.examVersion', params: { version } });
+          if (
+            version &&
+            exam.versions.length > 0 &&
+            !exam.versions.some((v) => v.version === version)
+          ) {
+            problems.push({
+              field: 'examVersion',
+              messageKey: 'progress.v.examVersion',
+              params: { version },
+            });
           } else {
             patch.exam_version = version;
           }
@@ -517,7 +547,11 @@ export class ProgressServiceImpl implements ProgressService {
         subjectType: 'result',
         subjectId: resultId,
         reason: why,
-        details: { userId: current.user_id, before: pick(before, Object.keys(patch)), after: pick(after, Object.keys(patch)) },
+        details: {
+          userId: current.user_id,
+          before: pick(before, Object.keys(patch)),
+          after: pick(after, Object.keys(patch)),
+        },
       });
       await this.engine.reevaluate(t, [current.user_id!], 'result_corrected', {
         definitions: defs,
@@ -604,7 +638,9 @@ export class ProgressServiceImpl implements ProgressService {
       let refs = [`result:${resultId}`];
       const restored = new Set<number>();
       while (refs.length > 0) {
-        const awards = (await repo.awardsRevokedFor(t, userId, refs)).filter((a) => !restored.has(a.id));
+        const awards = (await repo.awardsRevokedFor(t, userId, refs)).filter(
+          (a) => !restored.has(a.id),
+        );
         refs = [];
         for (const award of awards) {
           if (await repo.hasLiveAward(t, userId, award.credential_id)) continue;

@@ -207,17 +207,47 @@ export interface ProgressService {
    * candidate in the same transaction (the caller's `trx` when given, else
    * its own). Unknown codes throw an AppError with code `UNKNOWN_CODE` (400).
    */
-  recordTraining(actor: Actor, userId: number, input: RecordTrainingInput, trx?: Trx): Promise<{ id: number }>;
-  recordCredits(actor: Actor, userId: number, input: RecordCreditsInput, trx?: Trx): Promise<{ id: number }>;
-  recordAgreement(actor: Actor, userId: number, input: RecordAgreementInput, trx?: Trx): Promise<{ id: number }>;
-  recordResult(actor: Actor, userId: number, input: RecordResultInput, trx?: Trx): Promise<{ resultId: number }>;
-  correctResult(actor: Actor, resultId: number, input: CorrectResultInput, reason: string): Promise<void>;
+  recordTraining(
+    actor: Actor,
+    userId: number,
+    input: RecordTrainingInput,
+    trx?: Trx,
+  ): Promise<{ id: number }>;
+  recordCredits(
+    actor: Actor,
+    userId: number,
+    input: RecordCreditsInput,
+    trx?: Trx,
+  ): Promise<{ id: number }>;
+  recordAgreement(
+    actor: Actor,
+    userId: number,
+    input: RecordAgreementInput,
+    trx?: Trx,
+  ): Promise<{ id: number }>;
+  recordResult(
+    actor: Actor,
+    userId: number,
+    input: RecordResultInput,
+    trx?: Trx,
+  ): Promise<{ resultId: number }>;
+  correctResult(
+    actor: Actor,
+    resultId: number,
+    input: CorrectResultInput,
+    reason: string,
+  ): Promise<void>;
   /**
    * Revokes a result (e.g. misconduct). Awards that no longer hold without it
    * are revoked with the reason, unless `keepAwards` records a program
    * manager's decision to keep them.
    */
-  revokeResult(actor: Actor, resultId: number, reason: string, keepAwards?: { decision: string }): Promise<void>;
+  revokeResult(
+    actor: Actor,
+    resultId: number,
+    reason: string,
+    keepAwards?: { decision: string },
+  ): Promise<void>;
   restoreResult(actor: Actor, resultId: number, reason: string): Promise<void>;
 
   /**

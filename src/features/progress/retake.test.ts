@@ -67,7 +67,10 @@ describe('retakeEligibility', () => {
     const attempts = [fail('2026-03-03T10:00:00Z'), fail('2026-03-01T10:00:00Z')];
     const reversed = [...attempts].reverse();
     const at = d('2026-03-04T00:00:00Z');
-    assert.deepEqual(retakeEligibility(policy, attempts, at), retakeEligibility(policy, reversed, at));
+    assert.deepEqual(
+      retakeEligibility(policy, attempts, at),
+      retakeEligibility(policy, reversed, at),
+    );
     // At 2 March only the first failure had happened.
     assert.deepEqual(retakeEligibility(policy, attempts, d('2026-03-01T20:00:00Z')), {
       allowedFrom: d('2026-03-02T10:00:00Z'),
@@ -102,10 +105,13 @@ describe('retakeEligibility', () => {
 
   test('passes may be retaken when the policy allows it', () => {
     const open = { ...policy, afterPass: true };
-    assert.deepEqual(retakeEligibility(open, [pass('2026-02-01T00:00:00Z')], d('2026-02-02T00:00:00Z')), {
-      allowedFrom: null,
-      blocked: null,
-    });
+    assert.deepEqual(
+      retakeEligibility(open, [pass('2026-02-01T00:00:00Z')], d('2026-02-02T00:00:00Z')),
+      {
+        allowedFrom: null,
+        blocked: null,
+      },
+    );
   });
 
   test('maximum attempts in any 12 months', () => {

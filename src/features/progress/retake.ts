@@ -71,7 +71,10 @@ export function retakeEligibility(
     const blocking = past.some(
       (a) =>
         a.passed &&
-        (wanted === undefined || a.version === null || a.version === undefined || a.version === wanted),
+        (wanted === undefined ||
+          a.version === null ||
+          a.version === undefined ||
+          a.version === wanted),
     );
     if (blocking) return { allowedFrom: null, blocked: 'passed' };
   }

@@ -68,7 +68,9 @@ export async function runDailySweep(
 
   const seen = new Set<number>();
   for (;;) {
-    const ids = (await repo.usersWithOverdueAwards(deps.db, now, batchSize)).filter((id) => !seen.has(id));
+    const ids = (await repo.usersWithOverdueAwards(deps.db, now, batchSize)).filter(
+      (id) => !seen.has(id),
+    );
     if (ids.length === 0) break;
     for (const id of ids) seen.add(id);
     const changes = await deps.db
@@ -98,13 +100,20 @@ export async function runDailySweep(
       const claimed = await repo.claimReminders(
         trx,
         due.flatMap(({ award, reached }) =>
-          reached.map((d) => ({ award_id: award.id, expires_at: award.expires_at!, days_before: d })),
+          reached.map((d) => ({
+            award_id: award.id,
+            expires_at: award.expires_at!,
+            days_before: d,
+          })),
         ),
       );
       const fresh = new Set(claimed.map((c) => `${c.award_id}:${c.days_before}`));
       const toSend = due.filter(({ award, nearest }) => fresh.has(`${award.id}:${nearest}`));
       const contacts = new Map(
-        (await repo.contactsOf(trx, [...new Set(toSend.map((d) => d.award.user_id))])).map((c) => [c.id, c]),
+        (await repo.contactsOf(trx, [...new Set(toSend.map((d) => d.award.user_id))])).map((c) => [
+          c.id,
+          c,
+        ]),
       );
       let sent = 0;
       for (const { award } of toSend) {
@@ -158,12 +167,14 @@ export interface ReevaluationTally {
  */
 export async function runCredentialReevaluation(
   deps: SweepDependencies,
-  payload: { credentialId?: unknown },
+  payload: { credentialId?: unknown; batchSize?: unknown },
   ctx: Pick<JobContext, 'setProgress'>,
   options: { batchSize?: number } = {},
 ): Promise<ReevaluationTally> {
   const credentialId = Number(payload.credentialId);
-  const batchSize = options.batchSize ?? 1000;
+  const asked = Number(payload.batchSize);
+  const batchSize =
+    options.batchSize ?? (Number.isInteger(asked) && asked >= 10 && asked <= 5000 ? asked : 1000);
   const tally: ReevaluationTally = { awarded: 0, renewed: 0, revoked: 0, kept: 0, expired: 0 };
   const total = await repo.countUsers(deps.db);
   await ctx.setProgress(0, total, JSON.stringify(tally));

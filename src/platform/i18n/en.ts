@@ -438,7 +438,6 @@ export const en = {
   'catalog.homeLead':
     'Everything the program offers and asks for: credentials and their requirements, exams and assessments, training courses, agreements and continuing-education credit categories.',
   'catalog.sections': 'Catalog sections',
-  'catalog.add': 'Add',
   'catalog.seeAll': 'See all {count}',
   'catalog.openList': 'Open the list',
   'catalog.count': '{count} found',
@@ -532,7 +531,7 @@ export const en = {
   'catalog.exams.minutes': '{minutes} minutes',
   'catalog.exams.noPrice': 'No price',
   'catalog.exams.retakeWait':
-    'Wait {first} days after a first failure and {later} days after later ones.',
+    'Days to wait before a retake: {first} after a first failure, {later} after later ones.',
   'catalog.exams.retakeNoLimit': 'No limit on attempts.',
   'catalog.exams.retakeMax': 'At most {count} attempts in any 12 months.',
   'catalog.exams.retakeAfterPassYes': 'A passed version may be sat again.',
@@ -626,6 +625,8 @@ export const en = {
   'catalog.tree.legendRoot': 'Requirements: {kind}',
   'catalog.tree.legend': 'Requirement {position}: {kind}',
   'catalog.tree.where': 'requirement {position}',
+  'catalog.tree.problemAt': 'Requirement {position}: {message}',
+  'catalog.tree.problemAtRoot': 'Requirements: {message}',
   'catalog.tree.whereRoot': 'the whole tree',
   'catalog.tree.kind.all': 'All of these',
   'catalog.tree.kind.any': 'Some of these',
@@ -652,9 +653,11 @@ export const en = {
   'catalog.tree.hint.versions': 'Separate with commas. Leave blank to count every version.',
   'catalog.tree.hint.withinMonths': 'Leave blank to count it however long ago.',
   'catalog.tree.hint.version': 'Leave blank to accept any version.',
-  'catalog.tree.hint.effectiveAt': 'From the start of this day ({zone}). Candidates are judged by this version from then on.',
+  'catalog.tree.hint.effectiveAt':
+    'From the start of this day ({zone}). Candidates are judged by this version from then on.',
   'catalog.tree.hint.note': 'Kept with the version and in the audit log.',
   'catalog.tree.anyHint': 'There are {count} requirements inside this group.',
+  'catalog.tree.anyHintOne': 'There is 1 requirement inside this group.',
   'catalog.tree.emptyGroup': 'Nothing inside this group yet.',
   'catalog.tree.addKind': 'Kind of requirement to add',
   'catalog.tree.addInside': 'Add condition inside',
@@ -674,6 +677,8 @@ export const en = {
   'catalog.tree.minimumRequired': 'Enter how many credits are needed',
   'catalog.tree.number': 'Enter a number, like 12',
   'catalog.tree.preview': 'How candidates will read it',
+  'catalog.tree.previewLater':
+    'This appears once every requirement has its choices and numbers filled in.',
   'catalog.tree.saveTitle': 'Save as a new version',
   'catalog.tree.save': 'Save as new version',
   // Catalog: end
@@ -777,7 +782,8 @@ export const en = {
   'progress.form.examVersion': 'Exam version (optional)',
   'progress.form.examVersionHint': 'Leave blank if it is not known.',
   'progress.form.score': 'Score (optional)',
-  'progress.form.scoreHint': 'On the exam’s own scale. Leave blank to record passed or failed only.',
+  'progress.form.scoreHint':
+    'On the exam’s own scale. Leave blank to record passed or failed only.',
   'progress.form.outcome': 'Outcome',
   'progress.form.outcomeAuto': 'From the score and the passing score',
   'progress.form.outcomePassed': 'Passed',
@@ -844,7 +850,8 @@ export const en = {
   'progress.revoke.lead':
     'A revoked result no longer counts, for example after misconduct. A credential that is not met without it is revoked with your reason, unless you keep it.',
   'progress.revoke.keep': 'Keep the credentials that rest on this result',
-  'progress.revoke.keepHint': 'Only with a recorded decision, for example from a misconduct review.',
+  'progress.revoke.keepHint':
+    'Only with a recorded decision, for example from a misconduct review.',
   'progress.revoke.decision': 'Decision that keeps them',
   'progress.revoke.submit': 'Revoke this result',
   'progress.restore.heading': 'Restore this result',
@@ -1079,7 +1086,7 @@ export const en = {
   'evidence.categoryRequired': 'Choose the credit category',
   'evidence.amountRequired': 'Enter the number of credits',
   'evidence.amountFormat':
-    'Enter a number of credits more than 0, with up to 2 decimal places, like 4 or 1.5',
+    'Enter a number of credits from 0.01 to 100,000, with up to 2 decimal places, like 4 or 1.5',
   'evidence.completedOnRequired': 'Enter the date you completed the course',
   'evidence.earnedOnRequired': 'Enter the date you earned the credits',
   'evidence.dateFormat': 'Enter a real date, like 2026-03-27',

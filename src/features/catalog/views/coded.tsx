@@ -23,7 +23,14 @@ export const CODED_PATHS: Record<CodedKind, string> = {
 
 const WORDS: Record<
   CodedKind,
-  { title: MessageKey; new: MessageKey; none: MessageKey; edit: MessageKey; back: MessageKey; hint: MessageKey }
+  {
+    title: MessageKey;
+    new: MessageKey;
+    none: MessageKey;
+    edit: MessageKey;
+    back: MessageKey;
+    hint: MessageKey;
+  }
 > = {
   training: {
     title: 'catalog.trainings',
@@ -117,7 +124,12 @@ export function CodedListPage({
         {t('catalog.count', { count: view.total })}
       </p>
       <CodedTable ctx={ctx} kind={kind} rows={view.rows} />
-      <Pagination ctx={ctx} page={view.page} pages={view.pages} link={(p) => listLink(base, view.q, '', p)} />
+      <Pagination
+        ctx={ctx}
+        page={view.page}
+        pages={view.pages}
+        link={(p) => listLink(base, view.q, '', p)}
+      />
     </Layout>
   );
 }
@@ -192,7 +204,13 @@ export function CodedFormPage({
           ''
         )}
         {existing ? (
-          <TextField name="reason" label={t('catalog.field.reason')} hint={t('catalog.hint.reason')} form={form} maxlength={500} />
+          <TextField
+            name="reason"
+            label={t('catalog.field.reason')}
+            hint={t('catalog.hint.reason')}
+            form={form}
+            maxlength={500}
+          />
         ) : (
           ''
         )}
@@ -219,7 +237,10 @@ export function AgreementPage({
   return (
     <Layout ctx={ctx} title={`${agreement.code} ${agreement.title}`}>
       <BackLink href={CODED_PATHS.agreement} label={t('catalog.backToAgreements')} />
-      <PageHeading title={`${agreement.code} ${agreement.title}`} lead={agreement.description || undefined} />
+      <PageHeading
+        title={`${agreement.code} ${agreement.title}`}
+        lead={agreement.description || undefined}
+      />
       <p>
         <a class="button button--secondary" href={`${base}/edit`} safe>
           {t('catalog.agreements.edit')}
@@ -231,17 +252,17 @@ export function AgreementPage({
       ) : (
         <>
           {newest.map((v) => (
-          <section class="card" aria-labelledby={`agreement-v${v.version}`}>
-            <h3 id={`agreement-v${v.version}`} safe>
-              {t('catalog.agreements.versionTitle', {
-                version: v.version,
-                date: ctx.dateTime(v.effectiveAt),
-              })}
-            </h3>
-            <div class="notice-text" safe>
-              {v.body}
-            </div>
-          </section>
+            <section class="card" aria-labelledby={`agreement-v${v.version}`}>
+              <h3 id={`agreement-v${v.version}`} safe>
+                {t('catalog.agreements.versionTitle', {
+                  version: v.version,
+                  date: ctx.dateTime(v.effectiveAt),
+                })}
+              </h3>
+              <div class="notice-text" safe>
+                {v.body}
+              </div>
+            </section>
           ))}
         </>
       )}
@@ -252,7 +273,12 @@ export function AgreementPage({
       <ErrorSummary ctx={ctx} form={versionForm} order={['body', 'effectiveAt']} />
       <form method="post" action={`${base}/versions`} novalidate>
         <CsrfField ctx={ctx} />
-        <TextArea name="body" label={t('catalog.field.agreementBody')} form={versionForm} rows={12} />
+        <TextArea
+          name="body"
+          label={t('catalog.field.agreementBody')}
+          form={versionForm}
+          rows={12}
+        />
         <TextField
           name="effectiveAt"
           type="date"

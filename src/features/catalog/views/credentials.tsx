@@ -59,7 +59,9 @@ export function CredentialTable({
               </td>
               <td safe>{c.name}</td>
               <td safe>{t(`catalog.credentialKind.${c.kind}`)}</td>
-              <td safe>{t('catalog.credentials.levelWithRank', { level: c.level, rank: c.levelRank })}</td>
+              <td safe>
+                {t('catalog.credentials.levelWithRank', { level: c.level, rank: c.levelRank })}
+              </td>
               <td safe>{String(c.requirements.length)}</td>
               <td>
                 <StatusTag ctx={ctx} status={c.status} />
@@ -146,7 +148,9 @@ export function CredentialFormPage({
       <BackLink
         href={credential ? action : '/console/catalog/credentials'}
         label={
-          credential ? t('catalog.backTo', { name: credential.code }) : t('catalog.backToCredentials')
+          credential
+            ? t('catalog.backTo', { name: credential.code })
+            : t('catalog.backToCredentials')
         }
       />
       <PageHeading title={title} lead={credential ? undefined : t('catalog.credentials.newLead')} />
@@ -182,7 +186,14 @@ export function CredentialFormPage({
             { value: 'accreditation', label: t('catalog.credentialKind.accreditation') },
           ]}
         />
-        <TextField name="level" label={t('catalog.field.level')} hint={t('catalog.hint.level')} form={form} width="medium" maxlength={60} />
+        <TextField
+          name="level"
+          label={t('catalog.field.level')}
+          hint={t('catalog.hint.level')}
+          form={form}
+          width="medium"
+          maxlength={60}
+        />
         <TextField
           name="levelRank"
           label={t('catalog.field.levelRank')}
@@ -229,7 +240,10 @@ export function CredentialFormPage({
             label={t('catalog.field.recertCreditsCategory')}
             form={form}
             placeholder={t('catalog.credentials.noCredits')}
-            options={creditCategories.map((c) => ({ value: c.code, label: `${c.code} – ${c.title}` }))}
+            options={creditCategories.map((c) => ({
+              value: c.code,
+              label: `${c.code} – ${c.title}`,
+            }))}
           />
           <TextField
             name="recertCreditsMinimum"
@@ -240,7 +254,13 @@ export function CredentialFormPage({
           />
         </fieldset>
         {credential ? (
-          <TextField name="reason" label={t('catalog.field.reason')} hint={t('catalog.hint.reason')} form={form} maxlength={500} />
+          <TextField
+            name="reason"
+            label={t('catalog.field.reason')}
+            hint={t('catalog.hint.reason')}
+            form={form}
+            maxlength={500}
+          />
         ) : (
           ''
         )}
@@ -253,7 +273,11 @@ export function CredentialFormPage({
 }
 
 /** A requirement tree in plain language, as nested lists. */
-export function RequirementText({ description }: { description: RequirementDescription }): JSX.Element {
+export function RequirementText({
+  description,
+}: {
+  description: RequirementDescription;
+}): JSX.Element {
   return (
     <>
       <span safe>{description.text}</span>
@@ -296,16 +320,22 @@ export function CredentialPage({
   const r = credential.recertification;
   const recert: string[] = [];
   if (r.requirementsAgain) recert.push(t('catalog.credentials.recertAgain'));
-  if (r.exams.length > 0) recert.push(t('catalog.credentials.recertExams', { codes: r.exams.join(', ') }));
+  if (r.exams.length > 0)
+    recert.push(t('catalog.credentials.recertExams', { codes: r.exams.join(', ') }));
   if (r.higherCredentials.length > 0)
     recert.push(
       t('catalog.credentials.recertHigher', {
-        credentials: r.higherCredentials.map((c) => (names(c) ? `${names(c)} (${c})` : c)).join(', '),
+        credentials: r.higherCredentials
+          .map((c) => (names(c) ? `${names(c)} (${c})` : c))
+          .join(', '),
       }),
     );
   if (r.credits)
     recert.push(
-      t('catalog.credentials.recertCredits', { minimum: r.credits.minimum, category: r.credits.category }),
+      t('catalog.credentials.recertCredits', {
+        minimum: r.credits.minimum,
+        category: r.credits.category,
+      }),
     );
   const statusForm: FormState = {
     values: {},
@@ -329,7 +359,12 @@ export function CredentialPage({
         <dt safe>{t('catalog.field.credentialKind')}</dt>
         <dd safe>{t(`catalog.credentialKind.${credential.kind}`)}</dd>
         <dt safe>{t('catalog.field.level')}</dt>
-        <dd safe>{t('catalog.credentials.levelWithRank', { level: credential.level, rank: credential.levelRank })}</dd>
+        <dd safe>
+          {t('catalog.credentials.levelWithRank', {
+            level: credential.level,
+            rank: credential.levelRank,
+          })}
+        </dd>
         <dt safe>{t('catalog.field.validityMonths')}</dt>
         <dd safe>
           {credential.validityMonths === null
@@ -387,7 +422,9 @@ export function CredentialPage({
       </p>
       <p>
         <a class="button" href={`${base}/requirements/new`} safe>
-          {versions.length === 0 ? t('catalog.requirements.define') : t('catalog.requirements.change')}
+          {versions.length === 0
+            ? t('catalog.requirements.define')
+            : t('catalog.requirements.change')}
         </a>
       </p>
       {versions.length === 0 ? (
@@ -395,25 +432,32 @@ export function CredentialPage({
       ) : (
         <>
           {versions.map((v) => (
-          <section class="card" aria-labelledby={`req-v${v.version}`}>
-            <h3 id={`req-v${v.version}`} safe>
-              {t('catalog.requirements.versionTitle', { version: v.version })}
-            </h3>
-            <p>
-              <span class={v.state === 'inForce' ? 'tag tag--success' : v.state === 'scheduled' ? 'tag tag--warning' : 'tag'} safe>
-                {stateLabel[v.state]}
-              </span>{' '}
-              <span safe>{t('catalog.requirements.effective', { date: ctx.dateTime(v.effectiveAt) })}</span>
-            </p>
-            {v.note ? (
-              <p safe>{t('catalog.requirements.noteLabel', { note: v.note })}</p>
-            ) : (
-              ''
-            )}
-            <div>
-              <RequirementText description={v.description} />
-            </div>
-          </section>
+            <section class="card" aria-labelledby={`req-v${v.version}`}>
+              <h3 id={`req-v${v.version}`} safe>
+                {t('catalog.requirements.versionTitle', { version: v.version })}
+              </h3>
+              <p>
+                <span
+                  class={
+                    v.state === 'inForce'
+                      ? 'tag tag--success'
+                      : v.state === 'scheduled'
+                        ? 'tag tag--warning'
+                        : 'tag'
+                  }
+                  safe
+                >
+                  {stateLabel[v.state]}
+                </span>{' '}
+                <span safe>
+                  {t('catalog.requirements.effective', { date: ctx.dateTime(v.effectiveAt) })}
+                </span>
+              </p>
+              {v.note ? <p safe>{t('catalog.requirements.noteLabel', { note: v.note })}</p> : ''}
+              <div>
+                <RequirementText description={v.description} />
+              </div>
+            </section>
           ))}
         </>
       )}

@@ -39,7 +39,13 @@ export function listLink(base: string, q: string, status: string, page: number):
   return query ? `${base}?${query}` : base;
 }
 
-export function ExamTable({ ctx, exams }: { ctx: PageContext; exams: ExamDefinition[] }): JSX.Element {
+export function ExamTable({
+  ctx,
+  exams,
+}: {
+  ctx: PageContext;
+  exams: ExamDefinition[];
+}): JSX.Element {
   const { t } = ctx;
   if (exams.length === 0) return <p safe>{t('catalog.exams.none')}</p>;
   return (
@@ -96,7 +102,13 @@ export function ExamTable({ ctx, exams }: { ctx: PageContext; exams: ExamDefinit
   );
 }
 
-export function ExamListPage({ ctx, view }: { ctx: PageContext; view: ListView<ExamDefinition> }): JSX.Element {
+export function ExamListPage({
+  ctx,
+  view,
+}: {
+  ctx: PageContext;
+  view: ListView<ExamDefinition>;
+}): JSX.Element {
   const { t } = ctx;
   const base = '/console/catalog/exams';
   return (
@@ -212,8 +224,20 @@ export function ExamFormPage({
         />
         <fieldset>
           <legend safe>{t('catalog.exams.scoring')}</legend>
-          <TextField name="scoreMin" label={t('catalog.field.scoreMin')} form={form} inputmode="numeric" width="short" />
-          <TextField name="scoreMax" label={t('catalog.field.scoreMax')} form={form} inputmode="numeric" width="short" />
+          <TextField
+            name="scoreMin"
+            label={t('catalog.field.scoreMin')}
+            form={form}
+            inputmode="numeric"
+            width="short"
+          />
+          <TextField
+            name="scoreMax"
+            label={t('catalog.field.scoreMax')}
+            form={form}
+            inputmode="numeric"
+            width="short"
+          />
           <TextField
             name="passingScore"
             label={t('catalog.field.passingScore')}
@@ -239,8 +263,22 @@ export function ExamFormPage({
           inputmode="numeric"
           width="short"
         />
-        <TextField name="price" label={t('catalog.field.price')} hint={t('catalog.hint.price')} form={form} width="short" />
-        <TextField name="currency" label={t('catalog.field.currency')} hint={t('catalog.hint.currency')} form={form} width="short" maxlength={3} spellcheck={false} />
+        <TextField
+          name="price"
+          label={t('catalog.field.price')}
+          hint={t('catalog.hint.price')}
+          form={form}
+          width="short"
+        />
+        <TextField
+          name="currency"
+          label={t('catalog.field.currency')}
+          hint={t('catalog.hint.currency')}
+          form={form}
+          width="short"
+          maxlength={3}
+          spellcheck={false}
+        />
         <fieldset>
           <legend safe>{t('catalog.exams.retakePolicy')}</legend>
           <TextField
@@ -282,7 +320,13 @@ export function ExamFormPage({
           }))}
         />
         {exam ? (
-          <TextField name="reason" label={t('catalog.field.reason')} hint={t('catalog.hint.reason')} form={form} maxlength={500} />
+          <TextField
+            name="reason"
+            label={t('catalog.field.reason')}
+            hint={t('catalog.hint.reason')}
+            form={form}
+            maxlength={500}
+          />
         ) : (
           ''
         )}
@@ -336,14 +380,17 @@ export function ExamPage({
         <dd safe>{exam.languages.join(', ')}</dd>
         <dt safe>{t('catalog.field.durationMinutes')}</dt>
         <dd safe>
-          {exam.durationMinutes === null ? '–' : t('catalog.exams.minutes', { minutes: exam.durationMinutes })}
+          {exam.durationMinutes === null
+            ? '–'
+            : t('catalog.exams.minutes', { minutes: exam.durationMinutes })}
         </dd>
         <dt safe>{t('catalog.field.price')}</dt>
         <dd safe>
           {exam.price
-            ? new Intl.NumberFormat(ctx.locale, { style: 'currency', currency: exam.price.currency }).format(
-                exam.price.cents / 100,
-              )
+            ? new Intl.NumberFormat(ctx.locale, {
+                style: 'currency',
+                currency: exam.price.currency,
+              }).format(exam.price.cents / 100)
             : t('catalog.exams.noPrice')}
         </dd>
         <dt safe>{t('catalog.exams.retakePolicy')}</dt>
@@ -353,7 +400,9 @@ export function ExamPage({
             r.maxPerYear === null
               ? t('catalog.exams.retakeNoLimit')
               : t('catalog.exams.retakeMax', { count: r.maxPerYear }),
-            r.afterPass ? t('catalog.exams.retakeAfterPassYes') : t('catalog.exams.retakeAfterPassNo'),
+            r.afterPass
+              ? t('catalog.exams.retakeAfterPassYes')
+              : t('catalog.exams.retakeAfterPassNo'),
           ].join(' ')}
         </dd>
         {exam.description ? (
@@ -407,7 +456,11 @@ export function ExamPage({
                       {v.version}
                     </td>
                     <td safe>{ctx.date(v.availableFrom)}</td>
-                    <td safe>{v.availableUntil ? ctx.date(v.availableUntil) : t('catalog.exams.stillAvailable')}</td>
+                    <td safe>
+                      {v.availableUntil
+                        ? ctx.date(v.availableUntil)
+                        : t('catalog.exams.stillAvailable')}
+                    </td>
                     <td>
                       {open ? (
                         <form
@@ -432,9 +485,11 @@ export function ExamPage({
                             id={inputId}
                             name={fieldName}
                             value={failed?.values[fieldName] ?? v.availableUntil ?? today}
-                            aria-describedby={failed?.errors[fieldName] ? `${inputId}-error` : undefined}
+                            aria-describedby={
+                              failed?.errors[fieldName] ? `${inputId}-error` : undefined
+                            }
                           />
-                          <button type="submit" class="button button--secondary button--small" safe>
+                          <button type="submit" class="button button--small" safe>
                             {t('catalog.exams.retireVersion')}
                           </button>
                         </form>
@@ -454,11 +509,29 @@ export function ExamPage({
       </p>
 
       <h2 safe>{t('catalog.exams.addVersion')}</h2>
-      <ErrorSummary ctx={ctx} form={versionForm} order={['version', 'availableFrom', 'availableUntil']} />
+      <ErrorSummary
+        ctx={ctx}
+        form={versionForm}
+        order={['version', 'availableFrom', 'availableUntil']}
+      />
       <form method="post" action={`${base}/versions`} novalidate>
         <CsrfField ctx={ctx} />
-        <TextField name="version" label={t('catalog.field.version')} hint={t('catalog.hint.version')} form={versionForm} width="short" maxlength={20} spellcheck={false} />
-        <TextField name="availableFrom" type="date" label={t('catalog.field.availableFrom')} form={versionForm} width="medium" />
+        <TextField
+          name="version"
+          label={t('catalog.field.version')}
+          hint={t('catalog.hint.version')}
+          form={versionForm}
+          width="short"
+          maxlength={20}
+          spellcheck={false}
+        />
+        <TextField
+          name="availableFrom"
+          type="date"
+          label={t('catalog.field.availableFrom')}
+          form={versionForm}
+          width="medium"
+        />
         <TextField
           name="availableUntil"
           type="date"

@@ -21,6 +21,7 @@ function Section({
   total,
   shown,
   href,
+  addLabel,
   children,
 }: {
   ctx: PageContext;
@@ -29,6 +30,7 @@ function Section({
   total: number;
   shown: number;
   href: string;
+  addLabel: string;
   children: JSX.Element;
 }): JSX.Element {
   const { t } = ctx;
@@ -41,8 +43,8 @@ function Section({
       </h2>
       {safeTable}
       <div class="button-row">
-        <a href={`${href}/new`} class="button button--secondary button--small" safe>
-          {t('catalog.add')}
+        <a href={`${href}/new`} safe>
+          {addLabel}
         </a>
         {total > shown ? (
           <a href={href} safe>
@@ -58,7 +60,13 @@ function Section({
   );
 }
 
-export function CatalogHomePage({ ctx, view }: { ctx: PageContext; view: CatalogHomeView }): JSX.Element {
+export function CatalogHomePage({
+  ctx,
+  view,
+}: {
+  ctx: PageContext;
+  view: CatalogHomeView;
+}): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('catalog.homeTitle')} wide>
@@ -71,6 +79,7 @@ export function CatalogHomePage({ ctx, view }: { ctx: PageContext; view: Catalog
         total={view.credentials.total}
         shown={view.credentials.rows.length}
         href="/console/catalog/credentials"
+        addLabel={t('catalog.credentials.new')}
       >
         <CredentialTable ctx={ctx} credentials={view.credentials.rows} />
       </Section>
@@ -81,22 +90,36 @@ export function CatalogHomePage({ ctx, view }: { ctx: PageContext; view: Catalog
         total={view.exams.total}
         shown={view.exams.rows.length}
         href="/console/catalog/exams"
+        addLabel={t('catalog.exams.new')}
       >
         <ExamTable ctx={ctx} exams={view.exams.rows} />
       </Section>
       <>
-      {(['training', 'agreement', 'creditCategory'] as const).map((kind) => (
-        <Section
-          ctx={ctx}
-          id={`catalog-${kind}`}
-          title={t(kind === 'training' ? 'catalog.trainings' : kind === 'agreement' ? 'catalog.agreements' : 'catalog.creditCategories')}
-          total={view.coded[kind].total}
-          shown={view.coded[kind].rows.length}
-          href={CODED_PATHS[kind]}
-        >
-          <CodedTable ctx={ctx} kind={kind} rows={view.coded[kind].rows} />
-        </Section>
-      ))}
+        {(['training', 'agreement', 'creditCategory'] as const).map((kind) => (
+          <Section
+            ctx={ctx}
+            id={`catalog-${kind}`}
+            title={t(
+              kind === 'training'
+                ? 'catalog.trainings'
+                : kind === 'agreement'
+                  ? 'catalog.agreements'
+                  : 'catalog.creditCategories',
+            )}
+            total={view.coded[kind].total}
+            shown={view.coded[kind].rows.length}
+            href={CODED_PATHS[kind]}
+            addLabel={t(
+              kind === 'training'
+                ? 'catalog.trainings.new'
+                : kind === 'agreement'
+                  ? 'catalog.agreements.new'
+                  : 'catalog.creditCategories.new',
+            )}
+          >
+            <CodedTable ctx={ctx} kind={kind} rows={view.coded[kind].rows} />
+          </Section>
+        ))}
       </>
     </Layout>
   );

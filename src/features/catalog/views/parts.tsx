@@ -4,7 +4,15 @@ import type { PublicationStatus } from '../../../platform/db/schema.ts';
 
 /** Pieces the catalog's console pages share: a text area, checkbox groups, status tags, paging. */
 
-function FieldError({ id, form, name }: { id: string; form: FormState; name: string }): JSX.Element {
+function FieldError({
+  id,
+  form,
+  name,
+}: {
+  id: string;
+  form: FormState;
+  name: string;
+}): JSX.Element {
   const error = form.errors[name];
   if (!error) return '';
   return (
@@ -104,7 +112,13 @@ export function CheckboxGroup(props: {
 }
 
 /** Status with its word, never color alone. */
-export function StatusTag({ ctx, status }: { ctx: PageContext; status: PublicationStatus }): JSX.Element {
+export function StatusTag({
+  ctx,
+  status,
+}: {
+  ctx: PageContext;
+  status: PublicationStatus;
+}): JSX.Element {
   const cls =
     status === 'published' ? 'tag tag--success' : status === 'retired' ? 'tag' : 'tag tag--warning';
   return (

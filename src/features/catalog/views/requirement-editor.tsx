@@ -20,6 +20,7 @@ import {
   flatten,
   isGroupKind,
   nodeField,
+  outlineLabels,
   type EditNode,
   type FlatNode,
   type NodeField,
@@ -79,29 +80,15 @@ const FIELD_HINT: Partial<Record<NodeField, MessageKey>> = {
   version: 'catalog.tree.hint.version',
 };
 
-const PICKERS: Partial<Record<NodeField, { options: keyof EditorOptions; placeholder: MessageKey }>> = {
+const PICKERS: Partial<
+  Record<NodeField, { options: keyof EditorOptions; placeholder: MessageKey }>
+> = {
   examCode: { options: 'exams', placeholder: 'catalog.tree.chooseExam' },
   credentialCode: { options: 'credentials', placeholder: 'catalog.tree.chooseCredential' },
   courseCode: { options: 'trainings', placeholder: 'catalog.tree.chooseTraining' },
   agreementCode: { options: 'agreements', placeholder: 'catalog.tree.chooseAgreement' },
   categoryCode: { options: 'creditCategories', placeholder: 'catalog.tree.chooseCategory' },
 };
-
-/** "1", "1.2", "1.2.3": where a node sits, for legends and button names. */
-function outline(flat: FlatNode[]): Map<number, string> {
-  const labels = new Map<number, string>();
-  for (const f of flat) {
-    if (f.parent < 0) {
-      labels.set(f.index, '');
-      continue;
-    }
-    const siblings = flat.filter((x) => x.parent === f.parent);
-    const position = siblings.findIndex((x) => x.index === f.index) + 1;
-    const parentLabel = labels.get(f.parent) ?? '';
-    labels.set(f.index, parentLabel ? `${parentLabel}.${position}` : String(position));
-  }
-  return labels;
-}
 
 interface NodeProps {
   ctx: PageContext;
@@ -126,7 +113,8 @@ function ActionButton({
   action: string;
   label: string;
   where: string;
-  variant?: 'secondary' | 'danger';
+  /** Adding is the main thing done here; moving and removing are quieter links. */
+  variant?: 'primary';
 }): JSX.Element {
   return (
     <button
@@ -134,7 +122,7 @@ function ActionButton({
       name="action"
       value={value}
       formaction={`${action}#${fieldId(nodeField(anchor))}`}
-      class={`button button--small ${variant === 'danger' ? 'button--danger' : 'button--secondary'}`}
+      class={variant === 'primary' ? 'button button--small' : 'link-button'}
     >
       <span safe>{label}</span>
       {where ? (
@@ -177,7 +165,11 @@ function NodeFieldset(props: NodeProps): JSX.Element {
         ''
       )}
       <input type="hidden" name={nodeField(index, 'id')} value={node.id} />
-      <input type="hidden" name={nodeField(index, 'parent')} value={item.parent >= 0 ? String(item.parent) : ''} />
+      <input
+        type="hidden"
+        name={nodeField(index, 'parent')}
+        value={item.parent >= 0 ? String(item.parent) : ''}
+      />
       <div class="button-row">
         <SelectField
           name={nodeField(index, 'kind')}
@@ -195,7 +187,9 @@ function NodeFieldset(props: NodeProps): JSX.Element {
       </div>
       {isGroupKind(node.kind) && children.length > 0 && node.kind === 'any' ? (
         <p class="field__hint" safe>
-          {t('catalog.tree.anyHint', { count: children.length })}
+          {children.length === 1
+            ? t('catalog.tree.anyHintOne')
+            : t('catalog.tree.anyHint', { count: children.length })}
         </p>
       ) : (
         ''
@@ -215,7 +209,9 @@ function NodeFieldset(props: NodeProps): JSX.Element {
               placeholder={t(picker.placeholder)}
               options={[
                 ...list.map((o) => ({ value: o.code, label: `${o.code} – ${o.title}` })),
-                ...(current && !known ? [{ value: current, label: t('catalog.tree.unknownCode', { code: current }) }] : []),
+                ...(current && !known
+                  ? [{ value: current, label: t('catalog.tree.unknownCode', { code: current }) }]
+                  : []),
               ]}
             />
           );
@@ -248,7 +244,11 @@ function NodeFieldset(props: NodeProps): JSX.Element {
               <label class="field__label" for={fieldId(nodeField(index, 'addKind'))} safe>
                 {t('catalog.tree.addKind')}
               </label>
-              <select class="select" id={fieldId(nodeField(index, 'addKind'))} name={nodeField(index, 'addKind')}>
+              <select
+                class="select"
+                id={fieldId(nodeField(index, 'addKind'))}
+                name={nodeField(index, 'addKind')}
+              >
                 {REQUIREMENT_KINDS.filter((k) => !isGroupKind(k)).map((k) => (
                   <option value={k} safe>
                     {t(KIND_LABEL[k])}
@@ -256,8 +256,22 @@ function NodeFieldset(props: NodeProps): JSX.Element {
                 ))}
               </select>
             </div>
-            <ActionButton value={`add:${index}`} anchor={index} action={action} label={t('catalog.tree.addInside')} where={where} />
-            <ActionButton value={`group:${index}`} anchor={index} action={action} label={t('catalog.tree.addGroup')} where={where} />
+            <ActionButton
+              value={`add:${index}`}
+              anchor={index}
+              action={action}
+              label={t('catalog.tree.addInside')}
+              where={where}
+              variant="primary"
+            />
+            <ActionButton
+              value={`group:${index}`}
+              anchor={index}
+              action={action}
+              label={t('catalog.tree.addGroup')}
+              where={where}
+              variant="primary"
+            />
           </div>
         </>
       ) : (
@@ -265,16 +279,34 @@ function NodeFieldset(props: NodeProps): JSX.Element {
       )}
       <div class="button-row">
         {parent && position > 0 ? (
-          <ActionButton value={`up:${index}`} anchor={parent.index} action={action} label={t('catalog.tree.moveUp')} where={where} />
+          <ActionButton
+            value={`up:${index}`}
+            anchor={parent.index}
+            action={action}
+            label={t('catalog.tree.moveUp')}
+            where={where}
+          />
         ) : (
           ''
         )}
         {parent && position < siblings.length - 1 ? (
-          <ActionButton value={`down:${index}`} anchor={parent.index} action={action} label={t('catalog.tree.moveDown')} where={where} />
+          <ActionButton
+            value={`down:${index}`}
+            anchor={parent.index}
+            action={action}
+            label={t('catalog.tree.moveDown')}
+            where={where}
+          />
         ) : (
           ''
         )}
-        <ActionButton value={`wrap:${index}`} anchor={index} action={action} label={t('catalog.tree.wrap')} where={where} />
+        <ActionButton
+          value={`wrap:${index}`}
+          anchor={index}
+          action={action}
+          label={t('catalog.tree.wrap')}
+          where={where}
+        />
         {parent ? (
           <ActionButton
             value={`remove:${index}`}
@@ -282,7 +314,6 @@ function NodeFieldset(props: NodeProps): JSX.Element {
             action={action}
             label={t('catalog.tree.remove')}
             where={where}
-            variant="danger"
           />
         ) : (
           ''
@@ -315,9 +346,12 @@ export function RequirementEditorPage({
   const base = `/console/catalog/credentials/${encodeURIComponent(credential.code)}`;
   const action = `${base}/requirements/new`;
   const flat = flatten(root);
-  const labels = outline(flat);
+  const labels = outlineLabels(flat);
   const order = [
-    ...flat.flatMap((f) => [nodeField(f.index), ...KIND_FIELDS[f.node.kind].map((k) => nodeField(f.index, k))]),
+    ...flat.flatMap((f) => [
+      nodeField(f.index),
+      ...KIND_FIELDS[f.node.kind].map((k) => nodeField(f.index, k)),
+    ]),
     'effectiveAt',
     'note',
   ];
@@ -336,17 +370,27 @@ export function RequirementEditorPage({
       <ErrorSummary ctx={ctx} form={form} order={order} />
       <form method="post" action={action} novalidate>
         <CsrfField ctx={ctx} />
-        <NodeFieldset ctx={ctx} flat={flat} item={flat[0]!} labels={labels} form={form} options={options} action={action} />
-        {preview ? (
-          <section class="card" aria-labelledby="tree-preview">
-            <h2 id="tree-preview" safe>
-              {t('catalog.tree.preview')}
-            </h2>
+        <NodeFieldset
+          ctx={ctx}
+          flat={flat}
+          item={flat[0]!}
+          labels={labels}
+          form={form}
+          options={options}
+          action={action}
+        />
+        <section class="card" aria-labelledby="tree-preview">
+          <h2 id="tree-preview" safe>
+            {t('catalog.tree.preview')}
+          </h2>
+          {preview ? (
             <RequirementText description={preview} />
-          </section>
-        ) : (
-          ''
-        )}
+          ) : (
+            <p class="field__hint" safe>
+              {t('catalog.tree.previewLater')}
+            </p>
+          )}
+        </section>
         <h2 safe>{t('catalog.tree.saveTitle')}</h2>
         <TextField
           name="effectiveAt"
@@ -356,7 +400,14 @@ export function RequirementEditorPage({
           form={form}
           width="medium"
         />
-        <TextArea name="note" label={t('catalog.tree.field.note')} hint={t('catalog.tree.hint.note')} form={form} rows={3} maxlength={1000} />
+        <TextArea
+          name="note"
+          label={t('catalog.tree.field.note')}
+          hint={t('catalog.tree.hint.note')}
+          form={form}
+          rows={3}
+          maxlength={1000}
+        />
         <div class="button-row">
           <button type="submit" name="action" value="save" class="button" safe>
             {t('catalog.tree.save')}

@@ -146,8 +146,11 @@ export function EvidenceKindPage({
       </p>
       <ErrorSummary ctx={ctx} form={form} order={['kind']} />
       <form method="get" action="/evidence/new" novalidate>
+        {/* Tells a choice left blank (no `kind` sent at all) from a first visit. */}
+        <input type="hidden" name="step" value="kind" />
         <Radios
           name="kind"
+          heading
           legend={t('evidence.kindQuestion')}
           form={form}
           options={[

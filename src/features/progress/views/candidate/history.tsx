@@ -196,14 +196,15 @@ function Outcome({ ctx, result }: { ctx: PageContext; result: ResultView }): JSX
   );
 }
 
-/** When a failed attempt may be retaken, in words; empty for passes and revoked attempts. */
+/** When a failed attempt may be retaken, in words; empty for passes, revoked and superseded attempts. */
 export function retakeText(
   t: Translate,
   date: (d: Date) => string,
   r: ResultView,
   now: Date,
 ): string {
-  if (!r.retake) return r.passed || r.status === 'revoked' ? '' : t('history.retakeNow');
+  // The engine gives retake information on the latest failed attempt of an exam only.
+  if (!r.retake) return '';
   const { allowedFrom, blocked } = r.retake;
   if (blocked === 'passed') return t('history.retakePassed');
   if (blocked === 'max_attempts') {

@@ -220,9 +220,12 @@ export function Radios({
   hint,
   form,
   options,
+  heading,
 }: {
   name: string;
   legend: string;
+  /** The question is the page's heading (one question per page): the legend holds the h1. */
+  heading?: boolean;
   hint?: string;
   form: FormState;
   options: readonly { value: string; label: string; hint?: string }[];
@@ -232,7 +235,13 @@ export function Radios({
   return (
     <div class={error ? 'field field--error' : 'field'}>
       <fieldset aria-describedby={describedBy(name, form, hint)}>
-        <legend safe>{legend}</legend>
+        {heading ? (
+          <legend class="legend--page">
+            <h1 safe>{legend}</h1>
+          </legend>
+        ) : (
+          <legend safe>{legend}</legend>
+        )}
         {hint ? (
           <div class="field__hint" id={`${id}-hint`} safe>
             {hint}

@@ -168,7 +168,10 @@ export function CandidatePage({
                 {file.awards.map((a) => (
                   <tr>
                     <td>
-                      <a href={`/console/credentials/${encodeURIComponent(a.credentialCode)}/holders`} safe>
+                      <a
+                        href={`/console/credentials/${encodeURIComponent(a.credentialCode)}/holders`}
+                        safe
+                      >
                         {a.credentialName || a.credentialCode}
                       </a>
                     </td>
@@ -326,7 +329,12 @@ export function CandidatePage({
         ) : (
           <FactTable
             ctx={ctx}
-            heads={[t('progress.col.course'), t('progress.col.completed'), t('progress.col.source'), t('progress.col.reason')]}
+            heads={[
+              t('progress.col.course'),
+              t('progress.col.completed'),
+              t('progress.col.source'),
+              t('progress.col.reason'),
+            ]}
             rows={file.trainings.map((x) => [
               `${x.courseCode} ${x.courseTitle}`.trim(),
               ctx.date(x.completedAt),

@@ -39,7 +39,13 @@ function StatusIcon({ status }: { status: AwardStatusName | 'valid' }): JSX.Elem
   );
 }
 
-export function AwardStatusTag({ ctx, status }: { ctx: PageContext; status: AwardStatusName }): JSX.Element {
+export function AwardStatusTag({
+  ctx,
+  status,
+}: {
+  ctx: PageContext;
+  status: AwardStatusName;
+}): JSX.Element {
   return (
     <span class={TAG_CLASS[status]}>
       <StatusIcon status={status} />
@@ -48,7 +54,13 @@ export function AwardStatusTag({ ctx, status }: { ctx: PageContext; status: Awar
   );
 }
 
-export function ResultStatusTag({ ctx, status }: { ctx: PageContext; status: 'valid' | 'revoked' }): JSX.Element {
+export function ResultStatusTag({
+  ctx,
+  status,
+}: {
+  ctx: PageContext;
+  status: 'valid' | 'revoked';
+}): JSX.Element {
   return (
     <span class={status === 'valid' ? 'tag' : 'tag tag--danger'}>
       <StatusIcon status={status === 'valid' ? 'valid' : 'revoked'} />

@@ -128,7 +128,11 @@ export function JobPage({ ctx, job }: { ctx: PageContext; job: JobView }): JSX.E
       : t('progress.job.other', { name: job.name });
   const tally = job.tally ?? {};
   return (
-    <Layout ctx={ctx} title={t('progress.job.title', { id: job.id })} {...(running ? { refreshSeconds: 2 } : {})}>
+    <Layout
+      ctx={ctx}
+      title={t('progress.job.title', { id: job.id })}
+      {...(running ? { refreshSeconds: 2 } : {})}
+    >
       <PageHeading title={title} lead={t('progress.job.title', { id: job.id })} />
       <dl class="summary-list">
         <dt safe>{t('progress.job.status')}</dt>

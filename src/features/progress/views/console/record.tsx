@@ -63,9 +63,30 @@ export function RecordPage({
     case 'result':
       fields = (
         <>
-          <SelectField name="examCode" label={t('progress.form.exam')} form={form} options={named(options.exams)} placeholder={choose} />
-          <TextField name="examVersion" label={t('progress.form.examVersion')} hint={t('progress.form.examVersionHint')} form={form} width="short" maxlength={20} />
-          <TextField name="score" label={t('progress.form.score')} hint={t('progress.form.scoreHint')} form={form} width="short" inputmode="numeric" maxlength={10} />
+          <SelectField
+            name="examCode"
+            label={t('progress.form.exam')}
+            form={form}
+            options={named(options.exams)}
+            placeholder={choose}
+          />
+          <TextField
+            name="examVersion"
+            label={t('progress.form.examVersion')}
+            hint={t('progress.form.examVersionHint')}
+            form={form}
+            width="short"
+            maxlength={20}
+          />
+          <TextField
+            name="score"
+            label={t('progress.form.score')}
+            hint={t('progress.form.scoreHint')}
+            form={form}
+            width="short"
+            inputmode="numeric"
+            maxlength={10}
+          />
           <SelectField
             name="outcome"
             label={t('progress.form.outcome')}
@@ -76,33 +97,93 @@ export function RecordPage({
               { value: 'failed', label: t('progress.form.outcomeFailed') },
             ]}
           />
-          <TextField name="takenAt" label={t('progress.form.takenAt')} hint={dateHint} form={form} type="date" width="medium" />
+          <TextField
+            name="takenAt"
+            label={t('progress.form.takenAt')}
+            hint={dateHint}
+            form={form}
+            type="date"
+            width="medium"
+          />
         </>
       );
       break;
     case 'training':
       fields = (
         <>
-          <SelectField name="courseCode" label={t('progress.form.course')} form={form} options={named(options.trainings)} placeholder={choose} />
-          <TextField name="completedAt" label={t('progress.form.completedAt')} hint={dateHint} form={form} type="date" width="medium" />
+          <SelectField
+            name="courseCode"
+            label={t('progress.form.course')}
+            form={form}
+            options={named(options.trainings)}
+            placeholder={choose}
+          />
+          <TextField
+            name="completedAt"
+            label={t('progress.form.completedAt')}
+            hint={dateHint}
+            form={form}
+            type="date"
+            width="medium"
+          />
         </>
       );
       break;
     case 'agreement':
       fields = (
         <>
-          <SelectField name="agreementCode" label={t('progress.form.agreement')} form={form} options={named(options.agreements)} placeholder={choose} />
-          <TextField name="version" label={t('progress.form.agreementVersion')} form={form} width="short" inputmode="numeric" maxlength={6} />
-          <TextField name="acceptedAt" label={t('progress.form.acceptedAt')} hint={dateHint} form={form} type="date" width="medium" />
+          <SelectField
+            name="agreementCode"
+            label={t('progress.form.agreement')}
+            form={form}
+            options={named(options.agreements)}
+            placeholder={choose}
+          />
+          <TextField
+            name="version"
+            label={t('progress.form.agreementVersion')}
+            form={form}
+            width="short"
+            inputmode="numeric"
+            maxlength={6}
+          />
+          <TextField
+            name="acceptedAt"
+            label={t('progress.form.acceptedAt')}
+            hint={dateHint}
+            form={form}
+            type="date"
+            width="medium"
+          />
         </>
       );
       break;
     case 'credits':
       fields = (
         <>
-          <SelectField name="categoryCode" label={t('progress.form.category')} form={form} options={named(options.categories)} placeholder={choose} />
-          <TextField name="amount" label={t('progress.form.amount')} hint={t('progress.form.amountHint')} form={form} width="short" maxlength={10} />
-          <TextField name="earnedAt" label={t('progress.form.earnedAt')} hint={dateHint} form={form} type="date" width="medium" />
+          <SelectField
+            name="categoryCode"
+            label={t('progress.form.category')}
+            form={form}
+            options={named(options.categories)}
+            placeholder={choose}
+          />
+          <TextField
+            name="amount"
+            label={t('progress.form.amount')}
+            hint={t('progress.form.amountHint')}
+            form={form}
+            width="short"
+            maxlength={10}
+          />
+          <TextField
+            name="earnedAt"
+            label={t('progress.form.earnedAt')}
+            hint={dateHint}
+            form={form}
+            type="date"
+            width="medium"
+          />
         </>
       );
       break;
@@ -120,7 +201,13 @@ export function RecordPage({
       <form method="post" action={`${back}/${PATHS[kind]}/new`} novalidate>
         <CsrfField ctx={ctx} />
         {fields}
-        <TextField name="reason" label={t('progress.form.reason')} hint={t('progress.form.reasonHint')} form={form} maxlength={2000} />
+        <TextField
+          name="reason"
+          label={t('progress.form.reason')}
+          hint={t('progress.form.reasonHint')}
+          form={form}
+          maxlength={2000}
+        />
         <div class="button-row">
           <button type="submit" class="button" safe>
             {t(SUBMITS[kind])}

@@ -58,7 +58,10 @@ export function ResultPage({
           {t('progress.back', { name: c.name })}
         </a>
       </p>
-      <PageHeading title={title} lead={t('progress.result.lead', { name: c.name, candidateId: c.candidateNumber })} />
+      <PageHeading
+        title={title}
+        lead={t('progress.result.lead', { name: c.name, candidateId: c.candidateNumber })}
+      />
       <dl class="summary-list">
         <dt safe>{t('progress.col.status')}</dt>
         <dd>
@@ -160,7 +163,11 @@ export function ResultPage({
               {t('progress.correct.heading')}
             </h2>
             <p safe>{t('progress.correct.lead')}</p>
-            <ErrorSummary ctx={ctx} form={correct} order={['score', 'outcome', 'takenAt', 'examVersion', 'reason']} />
+            <ErrorSummary
+              ctx={ctx}
+              form={correct}
+              order={['score', 'outcome', 'takenAt', 'examVersion', 'reason']}
+            />
             <form method="post" action={`${base}/correct`} novalidate>
               <CsrfField ctx={ctx} />
               <TextField
@@ -182,9 +189,29 @@ export function ResultPage({
                   { value: 'failed', label: t('progress.form.outcomeFailed') },
                 ]}
               />
-              <TextField name="takenAt" label={t('progress.form.takenAt')} hint={t('progress.form.dateHint')} form={correct} type="date" width="medium" />
-              <TextField name="examVersion" label={t('progress.form.examVersion')} hint={t('progress.form.examVersionHint')} form={correct} width="short" maxlength={20} />
-              <TextField name="reason" label={t('progress.form.reason')} hint={t('progress.form.reasonHint')} form={correct} maxlength={2000} />
+              <TextField
+                name="takenAt"
+                label={t('progress.form.takenAt')}
+                hint={t('progress.form.dateHint')}
+                form={correct}
+                type="date"
+                width="medium"
+              />
+              <TextField
+                name="examVersion"
+                label={t('progress.form.examVersion')}
+                hint={t('progress.form.examVersionHint')}
+                form={correct}
+                width="short"
+                maxlength={20}
+              />
+              <TextField
+                name="reason"
+                label={t('progress.form.reason')}
+                hint={t('progress.form.reasonHint')}
+                form={correct}
+                maxlength={2000}
+              />
               <button type="submit" class="button" safe>
                 {t('progress.correct.submit')}
               </button>
@@ -199,7 +226,13 @@ export function ResultPage({
             <ErrorSummary ctx={ctx} form={revoke} order={['revokeReason', 'decision']} />
             <form method="post" action={`${base}/revoke`} novalidate>
               <CsrfField ctx={ctx} />
-              <TextField name="revokeReason" label={t('progress.form.reason')} hint={t('progress.form.reasonHint')} form={revoke} maxlength={2000} />
+              <TextField
+                name="revokeReason"
+                label={t('progress.form.reason')}
+                hint={t('progress.form.reasonHint')}
+                form={revoke}
+                maxlength={2000}
+              />
               {file.resting.length > 0 ? (
                 <>
                   <Checkbox
@@ -208,7 +241,12 @@ export function ResultPage({
                     hint={t('progress.revoke.keepHint')}
                     form={revoke}
                   />
-                  <TextField name="decision" label={t('progress.revoke.decision')} form={revoke} maxlength={2000} />
+                  <TextField
+                    name="decision"
+                    label={t('progress.revoke.decision')}
+                    form={revoke}
+                    maxlength={2000}
+                  />
                 </>
               ) : (
                 ''
@@ -232,7 +270,13 @@ export function ResultPage({
           <ErrorSummary ctx={ctx} form={restore} order={['restoreReason']} />
           <form method="post" action={`${base}/restore`} novalidate>
             <CsrfField ctx={ctx} />
-            <TextField name="restoreReason" label={t('progress.form.reason')} hint={t('progress.form.reasonHint')} form={restore} maxlength={2000} />
+            <TextField
+              name="restoreReason"
+              label={t('progress.form.reason')}
+              hint={t('progress.form.reasonHint')}
+              form={restore}
+              maxlength={2000}
+            />
             <button type="submit" class="button" safe>
               {t('progress.restore.submit')}
             </button>
