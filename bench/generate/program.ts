@@ -32,8 +32,9 @@ import {
   type AllRequirement,
   type RequirementNode,
 } from '../../src/features/progress/requirements.ts';
-import type { AwardingEngine } from '../../src/features/progress/awarding.ts';
-import type { ProgramDefinitions } from '../../src/features/catalog/index.ts';
+import { CatalogService, type ProgramDefinitions } from '../../src/features/catalog/index.ts';
+import type { CandidateState } from '../../src/features/progress/award-rules.ts';
+import { AWARD_COLUMNS, AWARD_EVENT_COLUMNS, InMemoryAwarding } from './awards.ts';
 
 // ------------------------------------------------------------------ PRNG
 
@@ -1010,6 +1011,8 @@ export interface LoadOptions {
   seed: number;
   size: ProgramSize;
   reference: Date;
+  /** The evaluation date of the awards (the engine's `at`); default now. */
+  at?: Date;
   /** One argon2 hash every generated candidate shares (hashing 200,000 would take hours). */
   passwordHash: string;
   log?: (message: string) => void;
@@ -1022,15 +1025,35 @@ export interface LoadReport {
   ids: CatalogIds;
   /** The generated candidates' user ids are firstUserId .. firstUserId + candidates - 1. */
   firstUserId: number;
-  rows: { users: number; results: number; trainings: number; agreements: number; credits: number };
-  seconds: { catalog: number; users: number; facts: number };
+  rows: Record<(typeof FACT_TABLES)[number] | 'users', number>;
+  awards: {
+    awarded: number;
+    renewed: number;
+    expired: number;
+    /** Candidates the rules did not settle within the engine's ten rounds (it logs a warning). */
+    unsettled: number[];
+  };
+  seconds: { catalog: number; users: number; facts: number; awards: number };
 }
 
+/** Tables whose ids the loader predicts (rows go in in id order, into an empty program). */
+const FACT_TABLES = [
+  'results',
+  'training_completions',
+  'agreement_acceptances',
+  'credit_entries',
+  'awards',
+  'award_events',
+] as const;
+
 /**
- * Writes the catalog (with Kysely) and every candidate and fact (through
- * the sink) into a migrated, empty program. Users first (the facts refer to
- * them), then results streamed candidate by candidate, then the smaller
- * fact tables.
+ * Writes the catalog (with Kysely), every candidate and fact (through the
+ * sink), and the awards the engine's rules make of them, into a migrated,
+ * empty program. Users first (the facts refer to them), then results
+ * streamed candidate by candidate while the other facts and the awards are
+ * gathered, then those. Ids are identity columns, given in insertion order:
+ * the loader predicts them (the awards' evidence names results and other
+ * awards by id) and checks them afterwards.
  */
 export async function loadProgram(
   db: Kysely<DB>,
@@ -1038,6 +1061,7 @@ export async function loadProgram(
   options: LoadOptions,
 ): Promise<LoadReport> {
   const { seed, size, reference, passwordHash } = options;
+  const at = options.at ?? new Date();
   const log = options.log ?? (() => {});
   const chunkSize = options.chunk ?? 2_000;
   const clock = () => performance.now() / 1000;
@@ -1045,11 +1069,11 @@ export async function loadProgram(
   let t = clock();
   const catalog = generateCatalog(seed, reference);
   const ids = await insertCatalog(db, catalog);
+  const defs = await new CatalogService(db).definitions(db);
   const catalogSeconds = clock() - t;
 
   t = clock();
-  const before = await sql<{ n: number | null }>`select max(id)::int as n from users`.execute(db);
-  const firstUserId = (before.rows[0]?.n ?? 0) + 1;
+  const firstUserId = await nextId(db, 'users');
   const users = await sink.copy(
     'users',
     USER_COLUMNS,
@@ -1063,20 +1087,7 @@ export async function loadProgram(
       }
     })(),
   );
-  const check = await sql<{ lo: number; hi: number; n: number }>`
-    select min(id)::int as lo, max(id)::int as hi, count(*)::int as n
-    from users where candidate_number >= ${candidateNumber(0)}`.execute(db);
-  const got = check.rows[0]!;
-  if (
-    got.n !== size.candidates ||
-    got.lo !== firstUserId ||
-    got.hi !== firstUserId + size.candidates - 1
-  ) {
-    throw new Error(
-      `generated users did not get ids ${firstUserId}..${firstUserId + size.candidates - 1} ` +
-        `(got ${got.lo}..${got.hi}, ${got.n} rows): load into an empty database`,
-    );
-  }
+  await checkIds(db, 'users', firstUserId, size.candidates);
   await sql`select setval('candidate_number_seq', ${FIRST_CANDIDATE_NUMBER + size.candidates})`.execute(
     db,
   );
@@ -1084,9 +1095,20 @@ export async function loadProgram(
   log(`users: ${users.toLocaleString('en-US')} rows in ${usersSeconds.toFixed(1)} s`);
 
   t = clock();
+  const first = {} as Record<(typeof FACT_TABLES)[number], number>;
+  for (const table of FACT_TABLES) first[table] = await nextId(db, table);
+  const counter = { ...first };
   const counts = resultCounts(seed, size);
   const j = journeys(catalog, ids);
-  const rest = { trainings: [] as Cell[][], agreements: [] as Cell[][], credits: [] as Cell[][] };
+  const awarding = new InMemoryAwarding(defs, at, seed, first.awards, 'bench:generate');
+  const rest = {
+    trainings: [] as Cell[][],
+    agreements: [] as Cell[][],
+    credits: [] as Cell[][],
+    awards: [] as Cell[][],
+    events: [] as Cell[][],
+  };
+  let awardsSeconds = 0;
   let lastLog = clock();
   const results = await sink.copy(
     'results',
@@ -1095,16 +1117,21 @@ export async function loadProgram(
       for (let i = 0; i < size.candidates; i += chunkSize) {
         const chunk: Cell[][] = [];
         for (let k = i; k < Math.min(size.candidates, i + chunkSize); k++) {
-          const rows = candidateRows(seed, k, counts[k]!, firstUserId + k, j);
+          const userId = firstUserId + k;
+          const rows = candidateRows(seed, k, counts[k]!, userId, j);
           for (const r of rows.results) chunk.push(r);
           for (const r of rows.trainings) rest.trainings.push(r);
           for (const r of rows.agreements) rest.agreements.push(r);
           for (const r of rows.credits) rest.credits.push(r);
+          const started = clock();
+          awarding.candidate(userId, factsOf(rows, counter, defs), rest);
+          awardsSeconds += clock() - started;
         }
-        if (clock() - lastLog > 10) {
+        if (clock() - lastLog > 15) {
           lastLog = clock();
           log(
-            `  results: ${Math.min(size.candidates, i + chunkSize).toLocaleString('en-US')} candidates done`,
+            `  ${Math.min(size.candidates, i + chunkSize).toLocaleString('en-US')} candidates, ` +
+              `${rest.awards.length.toLocaleString('en-US')} awards so far`,
           );
         }
         yield chunk;
@@ -1114,18 +1141,95 @@ export async function loadProgram(
   const trainings = await sink.copy('training_completions', TRAINING_COLUMNS, [rest.trainings]);
   const agreements = await sink.copy('agreement_acceptances', AGREEMENT_COLUMNS, [rest.agreements]);
   const credits = await sink.copy('credit_entries', CREDIT_COLUMNS, [rest.credits]);
+  const awards = await sink.copy('awards', AWARD_COLUMNS, [rest.awards]);
+  const events = await sink.copy('award_events', AWARD_EVENT_COLUMNS, [rest.events]);
+  const rows = {
+    users,
+    results,
+    training_completions: trainings,
+    agreement_acceptances: agreements,
+    credit_entries: credits,
+    awards,
+    award_events: events,
+  };
+  for (const table of FACT_TABLES) await checkIds(db, table, first[table], rows[table]);
   const factsSeconds = clock() - t;
   log(
     `facts: ${results.toLocaleString('en-US')} results, ${trainings} training, ` +
-      `${agreements} agreement, ${credits} credit rows in ${factsSeconds.toFixed(1)} s`,
+      `${agreements} agreement, ${credits} credit rows; ${awards.toLocaleString('en-US')} awards, ` +
+      `${events.toLocaleString('en-US')} award events in ${factsSeconds.toFixed(1)} s ` +
+      `(deciding awards ${awardsSeconds.toFixed(1)} s)`,
   );
   return {
     catalog,
     ids,
     firstUserId,
-    rows: { users, results, trainings, agreements, credits },
-    seconds: { catalog: catalogSeconds, users: usersSeconds, facts: factsSeconds },
+    rows,
+    awards: { ...awarding.changes, unsettled: awarding.unsettledUsers },
+    seconds: {
+      catalog: catalogSeconds,
+      users: usersSeconds,
+      facts: factsSeconds - awardsSeconds,
+      awards: awardsSeconds,
+    },
   };
+}
+
+/** A candidate's generated rows as the evaluator's facts, with the ids the rows will get. */
+function factsOf(
+  rows: CandidateRows,
+  counter: Record<(typeof FACT_TABLES)[number], number>,
+  defs: ProgramDefinitions,
+): CandidateState['facts'] {
+  // The same mapping as facts.repository.ts `loadCandidates`.
+  return {
+    results: rows.results.map((r) => ({
+      id: String(counter.results++),
+      examCode: defs.examsById.get(r[1] as number)!.code,
+      examVersion: (r[2] as string | null) ?? '',
+      score: (r[3] as number | null) ?? Number.NEGATIVE_INFINITY,
+      passed: r[4] as boolean,
+      takenAt: r[5] as Date,
+      revoked: r[9] === 'revoked',
+    })),
+    trainings: rows.trainings.map((r) => ({
+      id: String(counter.training_completions++),
+      courseCode: defs.trainingsById.get(r[1] as number)!.code,
+      completedAt: r[2] as Date,
+    })),
+    agreements: rows.agreements.map((r) => ({
+      id: String(counter.agreement_acceptances++),
+      agreementCode: defs.agreementsById.get(r[1] as number)!.code,
+      version: r[2] as number,
+      acceptedAt: r[3] as Date,
+    })),
+    credits: rows.credits.map((r) => ({
+      id: String(counter.credit_entries++),
+      categoryCode: defs.creditCategoriesById.get(r[1] as number)!.code,
+      amount: Number(r[2]),
+      earnedAt: r[3] as Date,
+    })),
+  };
+}
+
+async function nextId(db: Kysely<DB>, table: string): Promise<number> {
+  const { rows } = await sql<{ n: number | null }>`select max(id)::int as n from ${sql.table(
+    table,
+  )}`.execute(db);
+  return (rows[0]?.n ?? 0) + 1;
+}
+
+async function checkIds(db: Kysely<DB>, table: string, first: number, count: number) {
+  const { rows } = await sql<{ lo: number | null; hi: number | null; n: number }>`
+    select min(id)::int as lo, max(id)::int as hi, count(*)::int as n
+    from ${sql.table(table)} where id >= ${first}`.execute(db);
+  const got = rows[0]!;
+  if (count > 0 && (got.n !== count || got.lo !== first || got.hi !== first + count - 1)) {
+    throw new Error(
+      `${table}: expected ids ${first}..${first + count - 1}, got ${got.lo}..${got.hi} ` +
+        `(${got.n} rows): load into an empty program, with nothing else writing`,
+    );
+  }
 }
 
 async function insertCatalog(db: Kysely<DB>, catalog: CatalogSpec): Promise<CatalogIds> {
@@ -1241,81 +1345,6 @@ async function insertCatalog(db: Kysely<DB>, catalog: CatalogSpec): Promise<Cata
     }
   });
   return ids;
-}
-
-// ------------------------------------------------------------------ awards
-
-export interface AwardRunReport {
-  candidates: number;
-  seconds: number;
-  changes: Record<string, number>;
-}
-
-/**
- * Runs the awarding engine over every user, `batchSize` candidates per
- * transaction, `concurrency` transactions at a time (disjoint candidates, so
- * they never wait on each other's locks), as the generator's last step:
- * the awards, their events and "credential earned" emails are exactly
- * what the engine makes of the generated facts.
- */
-export async function awardWithEngine(
-  db: Kysely<DB>,
-  engine: AwardingEngine,
-  definitions: (db: Kysely<DB>) => Promise<ProgramDefinitions>,
-  options: {
-    trigger: string;
-    batchSize?: number;
-    concurrency?: number;
-    log?: (message: string) => void;
-  },
-): Promise<AwardRunReport> {
-  const batchSize = options.batchSize ?? 1_000;
-  const concurrency = Math.max(1, options.concurrency ?? 1);
-  const started = performance.now();
-  const defs = await definitions(db);
-  const changes: Record<string, number> = {};
-  let after = 0;
-  let done = 0;
-  let lastLog = performance.now();
-  const next = async (): Promise<number[]> => {
-    const rows = await db
-      .selectFrom('users')
-      .select('id')
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(batchSize)
-      .execute();
-    const ids = rows.map((r) => r.id);
-    if (ids.length > 0) after = ids[ids.length - 1]!;
-    return ids;
-  };
-  // One cursor shared by the workers: a promise chain keeps the reads in order.
-  let cursor: Promise<unknown> = Promise.resolve();
-  const take = () => {
-    const p = cursor.then(next);
-    cursor = p.catch(() => {});
-    return p;
-  };
-  const worker = async () => {
-    for (;;) {
-      const ids = await take();
-      if (ids.length === 0) return;
-      const made = await db
-        .transaction()
-        .execute((trx) => engine.reevaluate(trx, ids, options.trigger, { definitions: defs }));
-      for (const c of made) changes[c.kind] = (changes[c.kind] ?? 0) + 1;
-      done += ids.length;
-      if (options.log && performance.now() - lastLog > 15_000) {
-        lastLog = performance.now();
-        options.log(
-          `  awarding: ${done.toLocaleString('en-US')} candidates, ` +
-            `${((performance.now() - started) / 1000).toFixed(0)} s`,
-        );
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return { candidates: done, seconds: (performance.now() - started) / 1000, changes };
 }
 
 /** A session token for generated candidate `k`: derived from the seed, so runs are repeatable. */

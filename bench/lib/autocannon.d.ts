@@ -14,6 +14,18 @@ declare module 'autocannon' {
     p99_9: number;
   }
 
+  /** One request of a sequence; `setupRequest` may rewrite it before each send. */
+  export interface RequestSpec {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    setupRequest?: (
+      request: RequestSpec,
+      context: Record<string, unknown>,
+    ) => RequestSpec | undefined;
+  }
+
   export interface Options {
     url: string;
     method?: string;
@@ -24,6 +36,7 @@ declare module 'autocannon' {
     duration?: number;
     timeout?: number;
     workers?: number;
+    requests?: RequestSpec[];
   }
 
   export interface Result {

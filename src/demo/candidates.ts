@@ -41,6 +41,8 @@ export interface DemoCandidate {
     category: string;
     amount: number;
     daysAgo: number;
+    /** The event, as the certificate of attendance names it. */
+    event: string;
     description: string;
     fileName: string;
   };
@@ -89,7 +91,9 @@ export const DEMO_STORIES: readonly DemoCandidate[] = [
       category: 'CE-TECH',
       amount: 10,
       daysAgo: 20,
-      description: 'Corvid Architecture Summit, two days of technical sessions.',
+      event: 'the Corvid Architecture Summit',
+      description:
+        'Corvid Architecture Summit: two days of technical sessions (certificate attached).',
       fileName: 'architecture-summit-attendance.pdf',
     },
   },
@@ -341,7 +345,7 @@ export async function submitPendingEvidence(
         declaredType: 'application/pdf',
         bytes: attendancePdf(
           `${story.givenName} ${story.familyName}`,
-          pending.description,
+          pending.event,
           pending.amount,
           occurredOn,
         ),
@@ -369,9 +373,8 @@ export function attendancePdf(
       .replace(/[\\()]/g, (c) => `\\${c}`);
   const lines = [
     ['F2', 24, 'Certificate of attendance'],
-    ['F1', 14, `This certifies that ${ascii(name)} attended`],
-    ['F1', 14, ascii(event)],
-    ['F1', 14, `on ${date}, for ${credits} continuing-education credits.`],
+    ['F1', 14, `This certifies that ${ascii(name)} attended ${ascii(event)}`],
+    ['F1', 14, `ending on ${date}, for ${credits} continuing-education credits.`],
     ['F1', 11, 'Corvid Events Team - events@corvid.example'],
   ] as const;
   let y = 720;

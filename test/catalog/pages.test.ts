@@ -290,6 +290,20 @@ describe('exams through the pages', () => {
         url,
       );
     }
+    // The plain-language requirements carry names too.
+    const credential = await givenCredential(t, { name: `<b>${evil}</b>` });
+    await givenRequirements(t, credential.code, { kind: 'exam', id: 'e', examCode: exam.code });
+    for (const url of [
+      `/console/catalog/credentials/${credential.code}`,
+      `/console/catalog/credentials/${credential.code}/requirements/new`,
+    ]) {
+      const res = await getPage(t, pm, url);
+      assert.equal(res.statusCode, 200, url);
+      const outsideAttributes = res.body.replace(/="[^"]*"/g, '=""');
+      assert.ok(!outsideAttributes.includes('<script>alert(1)'), url);
+      assert.ok(!outsideAttributes.includes('<b>'), url);
+      assert.ok(res.body.includes('Pass &lt;script>alert(1)&lt;/script>'), url);
+    }
   });
 });
 

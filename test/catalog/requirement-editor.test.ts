@@ -251,14 +251,20 @@ describe('the requirement tree editor, without JavaScript', () => {
     });
     assert.equal(res.statusCode, 400);
     assert.match(editor.html, /class="error-summary"/);
-    assert.equal(fieldError(editor.html, 'nodes[1][withinMonths]'), 'Requirement 1: Enter a number, like 12');
+    assert.equal(
+      fieldError(editor.html, 'nodes[1][withinMonths]'),
+      'Requirement 1: Enter a number, like 12',
+    );
     assert.match(
       fieldError(editor.html, 'nodes[1][minScore]') ?? '',
       new RegExp(`outside ${exam.code}'s score scale \\(100 to 1000\\)`),
     );
     assert.match(fieldError(editor.html, 'nodes[2][count]') ?? '', /between 1 and 1/);
     assert.equal(fieldError(editor.html, 'nodes[3][examCode]'), 'Requirement 2.1: Choose an exam');
-    assert.equal(fieldError(editor.html, 'nodes[4][categoryCode]'), 'Requirement 3: Choose a credit category');
+    assert.equal(
+      fieldError(editor.html, 'nodes[4][categoryCode]'),
+      'Requirement 3: Choose a credit category',
+    );
     assert.equal(fieldError(editor.html, 'nodes[5][examCode]'), 'Requirement 4: Choose an exam');
     assert.match(
       fieldError(editor.html, 'effectiveAt') ?? '',

@@ -456,3 +456,61 @@ export function dependentCredentials(
   }
   return out;
 }
+
+/** The catalog codes whose facts can matter to some credentials' decisions. */
+export interface FactCodes {
+  exams: Set<string>;
+  credentials: Set<string>;
+  trainings: Set<string>;
+  agreements: Set<string>;
+  creditCategories: Set<string>;
+}
+
+/**
+ * What deciding `credentials` can look at: the codes in every version of
+ * their trees, their recertification rules, and the credentials
+ * themselves (their own awards). Facts outside it cannot change those
+ * decisions, so a re-evaluation of a few credentials loads only these.
+ */
+export function factCodesFor(
+  credentials: readonly (CredentialRules & { readonly code: string })[],
+): FactCodes {
+  const codes: FactCodes = {
+    exams: new Set(),
+    credentials: new Set(),
+    trainings: new Set(),
+    agreements: new Set(),
+    creditCategories: new Set(),
+  };
+  const walk = (node: RequirementNode): void => {
+    switch (node.kind) {
+      case 'all':
+      case 'any':
+        node.children.forEach(walk);
+        break;
+      case 'exam':
+        codes.exams.add(node.examCode);
+        break;
+      case 'credential':
+        codes.credentials.add(node.credentialCode);
+        break;
+      case 'training':
+        codes.trainings.add(node.courseCode);
+        break;
+      case 'agreement':
+        codes.agreements.add(node.agreementCode);
+        break;
+      case 'credits':
+        codes.creditCategories.add(node.categoryCode);
+        break;
+    }
+  };
+  for (const c of credentials) {
+    codes.credentials.add(c.code);
+    for (const v of c.requirements) walk(v.tree);
+    for (const e of c.recertification.exams) codes.exams.add(e);
+    for (const h of c.recertification.higherCredentials) codes.credentials.add(h);
+    if (c.recertification.credits) codes.creditCategories.add(c.recertification.credits.category);
+  }
+  return codes;
+}

@@ -5,6 +5,7 @@ import type { CredentialDefinition, ProgramDefinitions, Queryable } from '../cat
 import {
   Candidate,
   decide,
+  factCodesFor,
   overdueAwards,
   refKey,
   type AwardRecord,
@@ -16,6 +17,7 @@ import {
   loadCandidates,
   toStoredEvidence,
   type CodeLookup,
+  type FactScope,
   type LoadedCandidate,
 } from './facts.repository.ts';
 import { sendAwardEmail, type Recipient } from './progress.emails.ts';
@@ -65,6 +67,27 @@ export function codeLookup(defs: ProgramDefinitions): CodeLookup {
   };
 }
 
+/**
+ * The facts that deciding these credentials can look at (their trees in
+ * every version, their renewal rules, their own awards): a job that
+ * re-evaluates one credential loads nothing else.
+ */
+export function scopeFor(defs: ProgramDefinitions, credentialIds: ReadonlySet<number>): FactScope {
+  const codes = factCodesFor(defs.credentials.filter((c) => credentialIds.has(c.id)));
+  const ids = <T extends { id: number }>(map: ReadonlyMap<string, T>, wanted: Set<string>) =>
+    [...wanted].flatMap((code) => {
+      const found = map.get(code);
+      return found ? [found.id] : [];
+    });
+  return {
+    examIds: ids(defs.exams, codes.exams),
+    credentialIds: ids(defs.credentialsByCode, codes.credentials),
+    trainingIds: ids(defs.trainings, codes.trainings),
+    agreementIds: ids(defs.agreements, codes.agreements),
+    categoryIds: ids(defs.creditCategories, codes.creditCategories),
+  };
+}
+
 export class AwardingEngine {
   constructor(private readonly deps: EngineDependencies) {}
 
@@ -84,6 +107,7 @@ export class AwardingEngine {
       trx,
       contacts.map((c) => c.id),
       codeLookup(defs),
+      options.credentialIds ? scopeFor(defs, options.credentialIds) : undefined,
     );
     const at = options.at ?? new Date();
     const published = defs.credentials.filter(

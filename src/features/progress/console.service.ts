@@ -1,7 +1,7 @@
 import type { Database } from '../../platform/db/database.ts';
 import type { CatalogApi, ProgramDefinitions } from '../catalog/index.ts';
 import { Candidate, decide, versionInForce } from './award-rules.ts';
-import { codeLookup } from './awarding.ts';
+import { codeLookup, scopeFor } from './awarding.ts';
 import { evaluate } from './evaluator.ts';
 import { loadCandidates } from './facts.repository.ts';
 import * as repo from './progress.repository.ts';
@@ -277,12 +277,14 @@ export class ConsoleService {
     const now = new Date();
     const inForce = versionInForce(credential.requirements, now);
     const codes = codeLookup(defs);
+    // Only the facts this credential's decisions can look at.
+    const scope = scopeFor(defs, new Set([credentialId]));
     let after = 0;
     for (;;) {
       const ids = await repo.userIdsAfter(this.db, after, COUNT_BATCH);
       if (ids.length === 0) break;
       after = ids[ids.length - 1]!;
-      const loaded = await loadCandidates(this.db, ids, codes);
+      const loaded = await loadCandidates(this.db, ids, codes, scope);
       for (const id of ids) {
         const state = loaded.get(id);
         if (!state) continue;

@@ -39,6 +39,18 @@ export interface LoadedCandidate extends CandidateState {
   readonly resultMeta: ReadonlyMap<string, ResultMeta>;
 }
 
+/**
+ * Only facts of these catalog ids (a re-evaluation of a few credentials);
+ * undefined: everything. An empty list loads nothing of that kind.
+ */
+export interface FactScope {
+  examIds: readonly number[];
+  credentialIds: readonly number[];
+  trainingIds: readonly number[];
+  agreementIds: readonly number[];
+  categoryIds: readonly number[];
+}
+
 /** Up to this many ids in one `in (...)` list. */
 const CHUNK = 5000;
 
@@ -46,6 +58,7 @@ export async function loadCandidates(
   db: Executor,
   userIds: readonly number[],
   codes: CodeLookup,
+  scope?: FactScope,
 ): Promise<Map<number, LoadedCandidate>> {
   const ids = [...new Set(userIds)];
   const out = new Map<number, LoadedCandidate>();
@@ -75,55 +88,75 @@ export async function loadCandidates(
 
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
+    const none = Promise.resolve([] as never[]);
     const [results, trainings, agreements, credits, awards, kept] = await Promise.all([
-      db
-        .selectFrom('results')
-        .select([
-          'id',
-          'user_id',
-          'exam_id',
-          'exam_version',
-          'score',
-          'passed',
-          'taken_at',
-          'status',
-          'status_reason',
-        ])
-        .where('user_id', 'in', chunk)
-        .execute(),
-      db
-        .selectFrom('training_completions')
-        .select(['id', 'user_id', 'course_id', 'completed_at'])
-        .where('user_id', 'in', chunk)
-        .execute(),
-      db
-        .selectFrom('agreement_acceptances')
-        .select(['id', 'user_id', 'agreement_id', 'version', 'accepted_at'])
-        .where('user_id', 'in', chunk)
-        .execute(),
-      db
-        .selectFrom('credit_entries')
-        .select(['id', 'user_id', 'category_id', 'amount', 'earned_at'])
-        .where('user_id', 'in', chunk)
-        .execute(),
-      db
-        .selectFrom('awards')
-        .select([
-          'id',
-          'user_id',
-          'credential_id',
-          'credential_number',
-          'status',
-          'awarded_at',
-          'expires_at',
-          'last_renewed_at',
-          'status_changed_at',
-          'status_reason',
-          'requirement_version',
-          'evidence',
-        ])
-        .where('user_id', 'in', chunk)
-        .execute(),
+      scope?.examIds.length === 0
+        ? none
+        : db
+            .selectFrom('results')
+            .select([
+              'id',
+              'user_id',
+              'exam_id',
+              'exam_version',
+              'score',
+              'passed',
+              'taken_at',
+              'status',
+              'status_reason',
+            ])
+            .where('user_id', 'in', chunk)
+            .$if(scope !== undefined, (q) => q.where('exam_id', 'in', [...scope!.examIds]))
+            .execute(),
+      scope?.trainingIds.length === 0
+        ? none
+        : db
+            .selectFrom('training_completions')
+            .select(['id', 'user_id', 'course_id', 'completed_at'])
+            .where('user_id', 'in', chunk)
+            .$if(scope !== undefined, (q) => q.where('course_id', 'in', [...scope!.trainingIds]))
+            .execute(),
+      scope?.agreementIds.length === 0
+        ? none
+        : db
+            .selectFrom('agreement_acceptances')
+            .select(['id', 'user_id', 'agreement_id', 'version', 'accepted_at'])
+            .where('user_id', 'in', chunk)
+            .$if(scope !== undefined, (q) =>
+              q.where('agreement_id', 'in', [...scope!.agreementIds]),
+            )
+            .execute(),
+      scope?.categoryIds.length === 0
+        ? none
+        : db
+            .selectFrom('credit_entries')
+            .select(['id', 'user_id', 'category_id', 'amount', 'earned_at'])
+            .where('user_id', 'in', chunk)
+            .$if(scope !== undefined, (q) => q.where('category_id', 'in', [...scope!.categoryIds]))
+            .execute(),
+      scope?.credentialIds.length === 0
+        ? none
+        : db
+            .selectFrom('awards')
+            .select([
+              'id',
+              'user_id',
+              'credential_id',
+              'credential_number',
+              'status',
+              'awarded_at',
+              'expires_at',
+              'last_renewed_at',
+              'status_changed_at',
+              'status_reason',
+              'requirement_version',
+              'evidence',
+            ])
+            .where('user_id', 'in', chunk)
+            .$if(scope !== undefined, (q) =>
+              q.where('credential_id', 'in', [...scope!.credentialIds]),
+            )
+            .execute(),
       db
         .selectFrom('award_events')
         .innerJoin('awards', 'awards.id', 'award_events.award_id')

@@ -107,7 +107,10 @@ export default fp(
       },
     });
     jobs.register(REEVALUATE_CREDENTIAL_JOB, async (payload, ctx) => {
-      const tally = await runCredentialReevaluation(sweepDeps, payload ?? {}, ctx);
+      const tally = await runCredentialReevaluation(sweepDeps, payload ?? {}, ctx, {
+        // The embedded database has one connection: batches would only queue.
+        parallel: app.platform.dbKind === 'postgres' ? 4 : 1,
+      });
       ctx.log.info({ ...tally }, 'credential re-evaluation done');
     });
     catalog.onRequirementsChanged(async (trx, change) => {

@@ -68,7 +68,10 @@ export interface CredentialProgress {
 }
 
 export interface RetakeInfo {
-  /** The first instant a new attempt may be taken; null when blocked or when there is no wait. */
+  /**
+   * The first instant a new attempt may be taken, when later than now; null
+   * when it may be taken now, or when blocked for good ('passed').
+   */
   allowedFrom: Date | null;
   blocked: 'passed' | 'max_attempts' | null;
 }
@@ -87,7 +90,10 @@ export interface ResultView {
   source: 'provider' | 'import' | 'manual' | 'api';
   status: 'valid' | 'revoked';
   statusReason: string | null;
-  /** For failed, valid attempts: when the candidate may try again (null for passes and revoked results). */
+  /**
+   * On the latest valid attempt of each exam, when it failed: when the
+   * candidate may try again (retake.ts). Null on every other attempt.
+   */
   retake: RetakeInfo | null;
 }
 

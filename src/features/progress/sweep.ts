@@ -169,7 +169,7 @@ export async function runCredentialReevaluation(
   deps: SweepDependencies,
   payload: { credentialId?: unknown; batchSize?: unknown },
   ctx: Pick<JobContext, 'setProgress'>,
-  options: { batchSize?: number } = {},
+  options: { batchSize?: number; parallel?: number; emailsPerMinute?: number } = {},
 ): Promise<ReevaluationTally> {
   const credentialId = Number(payload.credentialId);
   const asked = Number(payload.batchSize);
@@ -178,25 +178,52 @@ export async function runCredentialReevaluation(
   const tally: ReevaluationTally = { awarded: 0, renewed: 0, revoked: 0, kept: 0, expired: 0 };
   const total = await repo.countUsers(deps.db);
   await ctx.setProgress(0, total, JSON.stringify(tally));
+  // A change that awards thousands at once spreads their emails out.
+  const pacer = mailPacer(options.emailsPerMinute ?? 200);
+
+  // Batches are handed out in id order, one at a time; up to `parallel`
+  // run at once (PostgreSQL: each on its own connection; their candidates
+  // never overlap, so they never wait on each other's locks).
   let after = 0;
-  let done = 0;
-  for (;;) {
-    const ids = await repo.userIdsAfter(deps.db, after, batchSize);
-    if (ids.length === 0) break;
-    const changes = await deps.db.transaction().execute(async (trx) => {
-      const defs = await deps.catalog.definitions(trx);
-      const only = defs.credentialsById.has(credentialId)
-        ? dependentCredentials(defs.credentials, [credentialId])
-        : undefined;
-      return deps.engine.reevaluate(trx, ids, `requirements_changed:${credentialId}`, {
-        definitions: defs,
-        ...(only ? { credentialIds: only } : {}),
-      });
+  let exhausted = false;
+  let handing: Promise<unknown> = Promise.resolve();
+  const nextBatch = (): Promise<number[] | undefined> => {
+    const next = handing.then(async () => {
+      if (exhausted) return undefined;
+      const ids = await repo.userIdsAfter(deps.db, after, batchSize);
+      if (ids.length === 0) {
+        exhausted = true;
+        return undefined;
+      }
+      after = ids[ids.length - 1]!;
+      return ids;
     });
-    for (const change of changes) tally[change.kind]++;
-    after = ids[ids.length - 1]!;
-    done += ids.length;
-    await ctx.setProgress(done, Math.max(total, done), JSON.stringify(tally));
-  }
+    handing = next.catch(() => undefined);
+    return next;
+  };
+
+  let done = 0;
+  const worker = async () => {
+    for (let ids = await nextBatch(); ids; ids = await nextBatch()) {
+      const batch = ids;
+      const changes = await deps.db.transaction().execute(async (trx) => {
+        const defs = await deps.catalog.definitions(trx);
+        const only = defs.credentialsById.has(credentialId)
+          ? dependentCredentials(defs.credentials, [credentialId])
+          : undefined;
+        return deps.engine.reevaluate(trx, batch, `requirements_changed:${credentialId}`, {
+          definitions: defs,
+          mailPacer: pacer,
+          ...(only ? { credentialIds: only } : {}),
+        });
+      });
+      for (const change of changes) tally[change.kind]++;
+      done += batch.length;
+      await ctx.setProgress(done, Math.max(total, done), JSON.stringify(tally));
+    }
+  };
+  const parallel = Math.max(1, Math.min(8, options.parallel ?? 1));
+  await Promise.all(Array.from({ length: parallel }, worker));
+  await ctx.setProgress(done, Math.max(total, done), JSON.stringify(tally));
   return tally;
 }

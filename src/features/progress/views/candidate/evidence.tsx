@@ -318,7 +318,7 @@ export function ReviewQueuePage({
         </ul>
       </nav>
       <p class="small" safe>
-        {t('review.count', { count: total })}
+        {total === 1 ? t('review.countOne') : t('review.count', { count: total })}
       </p>
       {rows.length === 0 ? (
         <div class="empty-state">
@@ -426,9 +426,9 @@ export function ReviewPage({
         </dd>
         <dt safe>{t('evidence.what')}</dt>
         <dd safe>{`${what(ctx, row)} (${row.subject.code})`}</dd>
-        <dt safe>{row.kind === 'training' ? t('evidence.completedOn') : t('evidence.earnedOn')}</dt>
+        <dt safe>{row.kind === 'training' ? t('review.completedOn') : t('review.earnedOn')}</dt>
         <dd safe>{ctx.date(row.occurredOn)}</dd>
-        <dt safe>{t('evidence.description')}</dt>
+        <dt safe>{t('review.candidateNote')}</dt>
         <dd class="pre-line" safe>
           {row.description || '–'}
         </dd>
