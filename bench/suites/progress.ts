@@ -800,7 +800,7 @@ function report(
       'changes',
       'seconds',
       'ms per candidate',
-      'projected for all, min',
+      'projected for every candidate, min',
     ],
     alignRight: [1, 2, 3, 4, 5],
     rows: firstAwardings.map((f) => {

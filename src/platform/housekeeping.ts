@@ -7,12 +7,18 @@ import type { Database } from './db/database.ts';
  * (failed mail and jobs stay for someone to look at).
  */
 export async function pruneExpired(db: Database): Promise<void> {
-  await db.deleteFrom('sessions').where('expires_at', '<', sql<Date>`now()`).execute();
+  await db
+    .deleteFrom('sessions')
+    .where('expires_at', '<', sql<Date>`now()`)
+    .execute();
   await db
     .deleteFrom('account_tokens')
     .where('expires_at', '<', sql<Date>`now() - interval '7 days'`)
     .execute();
-  await db.deleteFrom('rate_limits').where('expires_at', '<', sql<Date>`now()`).execute();
+  await db
+    .deleteFrom('rate_limits')
+    .where('expires_at', '<', sql<Date>`now()`)
+    .execute();
   await db
     .deleteFrom('jobs')
     .where('status', '=', 'succeeded')

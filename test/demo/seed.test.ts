@@ -328,6 +328,21 @@ describe('demo seed', () => {
     assert.ok(cca?.lastRenewedAt);
   });
 
+  test('a pass of NET-230 awards casey the Professional, which renews her Associate', async () => {
+    const id = await userId('casey');
+    await t.app.progress.recordResult(null, id, {
+      examCode: 'NET-230',
+      score: 801,
+      takenAt: new Date(),
+      source: 'provider',
+      reason: '',
+    });
+    const list = await awards('casey');
+    const professional = list.get('CCP-ARCH');
+    assert.equal(professional?.status, 'active');
+    assert.equal(list.get('CCA')?.lastRenewedAt?.getTime(), professional.awardedAt.getTime());
+  });
+
   test('seeding again does nothing', async () => {
     const before = await counts();
     assert.equal(await seedDemo(t.app), false);

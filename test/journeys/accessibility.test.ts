@@ -14,7 +14,8 @@ async function assertAccessible(page: Page, label: string): Promise<void> {
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
     .analyze();
   const problems = results.violations.map(
-    (v) => `${label}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    (v) =>
+      `${label}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
   );
   assert.deepEqual(problems, [], problems.join('\n'));
 }
@@ -36,7 +37,14 @@ browserTest(
         password: 'a perfectly fine passphrase',
       });
       const base = await startServer(t.app);
-      for (const path of ['/', '/sign-in', '/register', '/account-recovery', '/forgot-password', '/privacy']) {
+      for (const path of [
+        '/',
+        '/sign-in',
+        '/register',
+        '/account-recovery',
+        '/forgot-password',
+        '/privacy',
+      ]) {
         await page.goto(`${base}${path}`);
         await assertAccessible(page, path);
       }
@@ -51,7 +59,14 @@ browserTest(
       await page.getByLabel('Password').fill('a perfectly fine passphrase');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { name: 'Welcome, Robin' }).waitFor();
-      for (const path of ['/dashboard', '/account', '/account/password', '/account/email', '/account/sessions', '/account/two-factor']) {
+      for (const path of [
+        '/dashboard',
+        '/account',
+        '/account/password',
+        '/account/email',
+        '/account/sessions',
+        '/account/two-factor',
+      ]) {
         await page.goto(`${base}${path}`);
         await assertAccessible(page, path);
       }

@@ -64,7 +64,9 @@ browserTest(
       // Sign in and turn on two-factor.
       await signIn(page, base, 'jordan', password);
       await page.getByRole('heading', { name: 'Welcome, Jordan' }).waitFor();
-      await page.getByRole('link', { name: 'Set up two-factor authentication', exact: true }).click();
+      await page
+        .getByRole('link', { name: 'Set up two-factor authentication', exact: true })
+        .click();
       await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
       const secret = (await page.locator('#totp-secret').innerText()).replace(/\s+/g, '');
       assert.match(secret, /^[A-Z2-7]{32}$/);
@@ -111,7 +113,12 @@ browserTest(
   { timeout: 120_000 },
 );
 
-async function signIn(page: Page, base: string, identifier: string, password: string): Promise<void> {
+async function signIn(
+  page: Page,
+  base: string,
+  identifier: string,
+  password: string,
+): Promise<void> {
   await page.goto(`${base}/sign-in`);
   await page.getByLabel('Username or email address').fill(identifier);
   await page.getByLabel('Password').fill(password);
@@ -134,4 +141,3 @@ async function assertErrorSummary(page: Page, text: string): Promise<void> {
 async function waitForMail(smtp: TestSmtpServer, address: string, subject: RegExp) {
   return smtp.waitFor((m) => m.to.includes(address) && subject.test(m.subject), 10_000);
 }
-

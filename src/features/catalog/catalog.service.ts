@@ -521,6 +521,19 @@ export class CatalogService implements CatalogApi {
         subjectId: row.code,
         details: { status: [before.status, status] },
       });
+      // A newly published credential may already be met by candidates' facts.
+      const inForce = before.requirements.at(-1);
+      if (status === 'published' && inForce) {
+        for (const listener of this.listeners) {
+          await listener(trx, {
+            credentialId: row.id,
+            credentialCode: row.code,
+            version: inForce.version,
+            effectiveAt: new Date(),
+            actorUserId: actor.userId,
+          });
+        }
+      }
     });
   }
 

@@ -170,7 +170,6 @@ export interface AuditEventsTable {
   ip: string | null;
 }
 
-
 // ---------------------------------------------------------------- catalog
 
 export type Delivery = 'test_center' | 'online_proctored' | 'web';

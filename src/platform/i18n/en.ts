@@ -980,7 +980,8 @@ export const en = {
   'candidate.metSince': 'Met since',
   'candidate.signInForProgress': 'Sign in to see your progress towards this credential',
   'candidate.groupCount': '{met} of {count} needed are met',
-  'candidate.evidenceResult': '{exam}, version {version}: passed with {score} (pass mark {passing}) on {date}',
+  'candidate.evidenceResult':
+    '{exam}, version {version}: passed with {score} (pass mark {passing}) on {date}',
   'candidate.evidenceResultNoScore': '{exam}, version {version}: passed on {date}',
   'candidate.evidenceAward': '{credential}, credential number {number}, awarded on {date}',
   'candidate.evidenceTraining': '{course}: completed on {date}',
@@ -1002,7 +1003,8 @@ export const en = {
   'candidate.sizeMb': '{size} MB',
 
   'history.title': 'Exam history',
-  'history.lead': 'Every exam and assessment you have taken, with when you may retake one you did not pass.',
+  'history.lead':
+    'Every exam and assessment you have taken, with when you may retake one you did not pass.',
   'history.filter': 'Filter the history',
   'history.exam': 'Exam',
   'history.examTitle': 'Exam title',
@@ -1106,7 +1108,8 @@ export const en = {
   'evidence.subjectGone': 'The course or credit category of this submission no longer exists.',
 
   'review.title': 'Evidence review',
-  'review.lead': 'Evidence that candidates sent. Approving it records the training or credits for them.',
+  'review.lead':
+    'Evidence that candidates sent. Approving it records the training or credits for them.',
   'review.filter': 'Which submissions',
   'review.pending': 'Waiting for review',
   'review.decided': 'Decided',
