@@ -931,7 +931,7 @@ score on its core exam, a third elective), saved through the catalog service as 
 it, then the re-evaluation job's own code (\`runCredentialReevaluation\`: batches of 1,000
 candidates in id order, one transaction each, the changed credential and those that depend on it)
 called in the bench process on the benchmark database (its progress callback does nothing here;
-the job's writes one \`jobs\` row per batch). The second walk runs the same job again at once: it
+the job itself updates its \`jobs\` row after every batch). The second walk runs the same job again at once: it
 finds nothing left to change, so it is the cost of reading and deciding alone; the difference
 between the two is the cost of the awards, events and emails written. "bench CPU" is the
 bench process (the engine and the database driver; on the embedded database, the database too).
@@ -962,7 +962,8 @@ function unsettledNote(programs: ProgramRow[]): string {
   return (
     `\n${p.load.awards.unsettled.length} of the ${p.database} candidates needed all ten of the ` +
     `engine's rounds (a chain of renewals, one per round): the engine stops there and logs ` +
-    `"did not settle" although the tenth round's change was the last one.\n`
+    `"did not settle" one round early: re-evaluating such candidates again changes nothing ` +
+    `(checked on the tenth-scale program).\n`
   );
 }
 

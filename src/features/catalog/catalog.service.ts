@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { recordAudit } from '../../platform/audit.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { PublicationStatus } from '../../platform/db/schema.ts';
@@ -92,6 +93,21 @@ export interface ListQuery {
 /** A tree that no longer parses (it never should) is stored as one that nothing meets. */
 const BROKEN_TREE: RequirementNode = { kind: 'any', id: 'invalid', count: 1, children: [] };
 
+const CATALOG_TABLES = [
+  'exams',
+  'exam_versions',
+  'credentials',
+  'credential_requirements',
+  'training_courses',
+  'agreements',
+  'agreement_versions',
+  'credit_categories',
+];
+// xmin changes whenever a row is inserted or updated; the count catches deletes.
+const FINGERPRINT_SQL = CATALOG_TABLES.map(
+  (t) => `(select count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) from ${t})`,
+).join(" || '|' || ");
+
 /** The catalog's rules: definitions, their validation, versions and audit. */
 export class CatalogService implements CatalogApi {
   private readonly listeners: RequirementsChangeListener[] = [];
@@ -100,7 +116,26 @@ export class CatalogService implements CatalogApi {
 
   // ---------------------------------------------------------------- for other features
 
+  /**
+   * Every page needs the definitions and they rarely change, so a copy is
+   * kept per process and checked against a fingerprint of the catalog tables
+   * (row counts and row versions) on each use: one cheap query instead of
+   * eight, and never stale, whichever process or tool changed the catalog.
+   * Reads inside a transaction always load afresh.
+   */
   async definitions(db: Queryable = this.db): Promise<ProgramDefinitions> {
+    if (db !== this.db) return this.loadDefinitions(db);
+    const { rows } = await sql<{ f: string }>`select ${sql.raw(FINGERPRINT_SQL)} as f`.execute(this.db);
+    const fingerprint = rows[0]?.f ?? '';
+    if (this.cached && this.cached.fingerprint === fingerprint) return this.cached.value;
+    const value = await this.loadDefinitions(db);
+    this.cached = { fingerprint, value };
+    return value;
+  }
+
+  private cached: { fingerprint: string; value: ProgramDefinitions } | undefined;
+
+  private async loadDefinitions(db: Queryable): Promise<ProgramDefinitions> {
     const [
       exams,
       examVersions,
