@@ -28,6 +28,8 @@ export interface Platform {
   readonly config: Config;
   readonly db: Database;
   readonly dbKind: DatabaseHandle['kind'];
+  /** Named prepared statements for the few hand-written queries on every request's path. */
+  readonly prepared: DatabaseHandle['prepared'];
   readonly rateLimiter: RateLimiter;
   readonly sessions: SessionStore;
   readonly program: ProgramSettings;
@@ -87,6 +89,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     config,
     db: handle.db,
     dbKind: handle.kind,
+    prepared: handle.prepared,
     rateLimiter: new RateLimiter(handle.db, config.secretKey),
     sessions: new SessionStore(handle.db, config, handle.prepared),
     program,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { recordAudit } from '../../platform/audit.ts';
-import type { Database } from '../../platform/db/database.ts';
+import type { Database, DatabaseHandle } from '../../platform/db/database.ts';
 import type { PublicationStatus } from '../../platform/db/schema.ts';
 import { notFound, ValidationError, type FieldProblem } from '../../platform/http/errors.ts';
 import type { MessageKey } from '../../platform/i18n/i18n.ts';
@@ -112,7 +112,10 @@ const FINGERPRINT_SQL = CATALOG_TABLES.map(
 export class CatalogService implements CatalogApi {
   private readonly listeners: RequirementsChangeListener[] = [];
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly prepared?: DatabaseHandle['prepared'],
+  ) {}
 
   // ---------------------------------------------------------------- for other features
 
@@ -125,7 +128,13 @@ export class CatalogService implements CatalogApi {
    */
   async definitions(db: Queryable = this.db): Promise<ProgramDefinitions> {
     if (db !== this.db) return this.loadDefinitions(db);
-    const { rows } = await sql<{ f: string }>`select ${sql.raw(FINGERPRINT_SQL)} as f`.execute(this.db);
+    const rows = this.prepared
+      ? await this.prepared<{ f: string }>(
+          'laurel_catalog_fingerprint',
+          `select ${FINGERPRINT_SQL} as f`,
+          [],
+        )
+      : (await sql<{ f: string }>`select ${sql.raw(FINGERPRINT_SQL)} as f`.execute(this.db)).rows;
     const fingerprint = rows[0]?.f ?? '';
     if (this.cached && this.cached.fingerprint === fingerprint) return this.cached.value;
     const value = await this.loadDefinitions(db);

@@ -19,7 +19,7 @@ declare module 'fastify' {
 /** Exams, credentials and their requirements, training, agreements, credit categories. */
 export default fp(
   async function catalog(app: FastifyInstance) {
-    const service = new CatalogService(app.platform.db);
+    const service = new CatalogService(app.platform.db, app.platform.prepared);
     app.decorate('catalog', service);
     registerNavItem({
       area: 'staff',

@@ -46,36 +46,61 @@ export interface DateFormatOptions {
   timeZone: string;
 }
 
+// Creating an Intl formatter costs far more than using one: keep them.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string, zone: string, kind: 'date' | 'dateTime'): Intl.DateTimeFormat {
+  const key = `${locale}|${zone}|${kind}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(
+      locale,
+      kind === 'date'
+        ? { dateStyle: 'medium', timeZone: zone }
+        : {
+            year: 'numeric',
+            month: 'short',
+            day: 'numeric',
+            hour: 'numeric',
+            minute: '2-digit',
+            timeZone: zone,
+            timeZoneName: 'short',
+          },
+    );
+    if (formatters.size > 1000) formatters.clear();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** A calendar date ('YYYY-MM-DD' or a Date) in the user's locale. */
 export function formatDate(value: Date | string, opts: DateFormatOptions): string {
   const date = typeof value === 'string' ? new Date(`${value}T00:00:00Z`) : value;
-  return new Intl.DateTimeFormat(opts.locale, {
-    dateStyle: 'medium',
-    timeZone: typeof value === 'string' ? 'UTC' : safeZone(opts.timeZone),
-  }).format(date);
+  return formatter(
+    opts.locale,
+    typeof value === 'string' ? 'UTC' : safeZone(opts.timeZone),
+    'date',
+  ).format(date);
 }
 
 /** A moment in the user's time zone, with the zone named. */
 export function formatDateTime(value: Date, opts: DateFormatOptions): string {
-  // Spelled out field by field: Intl refuses timeZoneName together with dateStyle/timeStyle.
-  return new Intl.DateTimeFormat(opts.locale, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZone: safeZone(opts.timeZone),
-    timeZoneName: 'short',
-  }).format(value);
+  return formatter(opts.locale, safeZone(opts.timeZone), 'dateTime').format(value);
 }
 
+const validZones = new Map<string, boolean>();
 export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let valid = validZones.get(zone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    if (validZones.size > 1000) validZones.clear();
+    validZones.set(zone, valid);
   }
+  return valid;
 }
 
 function safeZone(zone: string): string {
