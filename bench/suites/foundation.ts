@@ -188,8 +188,14 @@ async function measureLaurel(
   // Both pages must be what we think they are before they are measured.
   await expectPage(laurel.origin, '/sign-in', {}, 'name="password"');
   await expectPage(laurel.origin, '/dashboard', { cookie }, 'Casey');
+  await expectPage(laurel.origin, '/account', { cookie }, 'casey');
   loads.push(
     await load(ctx, laurel, '`GET /sign-in` (anonymous)', database, '/sign-in', observePostgres),
+  );
+  loads.push(
+    await load(ctx, laurel, '`GET /account` (signed in)', database, '/account', observePostgres, {
+      cookie,
+    }),
   );
   loads.push(
     await load(
@@ -332,7 +338,7 @@ function report(
     `load generator ${utilisation(bare.cpu.client)}.`;
 
   const signedInPg = loads.find(
-    (l) => l.target.includes('/dashboard') && l.database.startsWith('PostgreSQL'),
+    (l) => l.target.includes('/account') && l.database.startsWith('PostgreSQL'),
   );
   const pgRatio = signedInPg ? signedInPg.result.requestsPerSecond / ceiling : NaN;
   const throughputAim =
@@ -403,8 +409,10 @@ ${ceilingNote}
 
 - bare Fastify: \`bench/fixtures/bare-fastify.ts\`, one route returning \`{"hello":"world"}\`.
 - \`GET /sign-in\`: a first visit (no cookies), so every response also mints a CSRF cookie.
-- \`GET /dashboard\`: the demo candidate \`casey\`, signed in once through the form; every
-  request sends the session and CSRF cookies, as a browser does.
+- \`GET /account\` (the foundation's signed-in page, which the aim is about) and
+  \`GET /dashboard\` (the progress dashboard: every credential evaluated for the candidate):
+  the demo candidate \`casey\`, signed in once through the form; every request sends the
+  session and CSRF cookies, as a browser does.
 - Laurel runs as \`node --import tsx src/main.ts\` with \`LOG_LEVEL=warn JOBS=off\`; on
   PostgreSQL with \`SEED_DEMO=true\` on ${createdDatabase ? 'a new database created for the run and dropped after it' : 'the database named by BENCH_DATABASE_URL'}
   (default pool size), on the embedded database with a new temporary \`DATA_DIR\`.

@@ -339,8 +339,8 @@ async function generate(
   });
   if (loaded.awards.unsettled.length > 0) {
     ctx.log(
-      `  ${loaded.awards.unsettled.length} candidates needed all ten rounds ` +
-        `(the engine would log "did not settle" for them), e.g. user ${loaded.awards.unsettled[0]}`,
+      `  candidates that needed all ten rounds (the engine logs "did not settle" for them): ` +
+        `${loaded.awards.unsettled.length}, e.g. user ${loaded.awards.unsettled[0]}`,
     );
   }
   const t = performance.now();
