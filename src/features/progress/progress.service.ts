@@ -1,3 +1,4 @@
+import type { MessageKey } from '../../platform/i18n/i18n.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { notFound, ValidationError, type FieldProblem } from '../../platform/http/errors.ts';
@@ -186,18 +187,16 @@ export class ProgressServiceImpl implements ProgressService {
       await this.lockCandidate(t, userId);
       const defs = await this.catalog.definitions(t);
       const problems: FieldProblem[] = [];
-      const course = defs.trainings.get(input.courseCode.trim().toUpperCase());
-      if (!course) {
-        problems.push(
-          input.courseCode.trim()
-            ? {
-                field: 'courseCode',
-                messageKey: 'progress.v.unknownCourse',
-                params: { code: input.courseCode },
-              }
-            : { field: 'courseCode', messageKey: 'progress.v.courseRequired' },
-        );
-      }
+      const course = checkCode(
+        defs.trainings,
+        input.courseCode,
+        'courseCode',
+        {
+          unknown: 'progress.v.unknownCourse',
+          required: 'progress.v.courseRequired',
+        },
+        problems,
+      );
       const completedAt = checkDate(input.completedAt, 'completedAt', problems);
       const reason = checkReason(input.reason, input.source === 'manual', problems);
       if (problems.length > 0 || !course || !completedAt) throw new ValidationError(problems);
@@ -242,18 +241,16 @@ export class ProgressServiceImpl implements ProgressService {
       await this.lockCandidate(t, userId);
       const defs = await this.catalog.definitions(t);
       const problems: FieldProblem[] = [];
-      const category = defs.creditCategories.get(input.categoryCode.trim().toUpperCase());
-      if (!category) {
-        problems.push(
-          input.categoryCode.trim()
-            ? {
-                field: 'categoryCode',
-                messageKey: 'progress.v.unknownCategory',
-                params: { code: input.categoryCode },
-              }
-            : { field: 'categoryCode', messageKey: 'progress.v.categoryRequired' },
-        );
-      }
+      const category = checkCode(
+        defs.creditCategories,
+        input.categoryCode,
+        'categoryCode',
+        {
+          unknown: 'progress.v.unknownCategory',
+          required: 'progress.v.categoryRequired',
+        },
+        problems,
+      );
       const amount = input.amount;
       // numeric(8, 2): two decimals at most.
       if (
@@ -310,21 +307,21 @@ export class ProgressServiceImpl implements ProgressService {
       await this.lockCandidate(t, userId);
       const defs = await this.catalog.definitions(t);
       const problems: FieldProblem[] = [];
-      const agreement = defs.agreements.get(input.agreementCode.trim().toUpperCase());
-      if (!agreement) {
-        problems.push(
-          input.agreementCode.trim()
-            ? {
-                field: 'agreementCode',
-                messageKey: 'progress.v.unknownAgreement',
-                params: { code: input.agreementCode },
-              }
-            : { field: 'agreementCode', messageKey: 'progress.v.agreementRequired' },
-        );
-      } else if (
-        !Number.isInteger(input.version) ||
-        (agreement.versions.length > 0 &&
-          !agreement.versions.some((v) => v.version === input.version))
+      const agreement = checkCode(
+        defs.agreements,
+        input.agreementCode,
+        'agreementCode',
+        {
+          unknown: 'progress.v.unknownAgreement',
+          required: 'progress.v.agreementRequired',
+        },
+        problems,
+      );
+      if (
+        agreement &&
+        (!Number.isInteger(input.version) ||
+          (agreement.versions.length > 0 &&
+            !agreement.versions.some((v) => v.version === input.version)))
       ) {
         problems.push({
           field: 'version',
@@ -387,18 +384,16 @@ export class ProgressServiceImpl implements ProgressService {
       await this.lockCandidate(t, userId);
       const defs = await this.catalog.definitions(t);
       const problems: FieldProblem[] = [];
-      const exam = defs.exams.get(input.examCode.trim().toUpperCase());
-      if (!exam) {
-        problems.push(
-          input.examCode.trim()
-            ? {
-                field: 'examCode',
-                messageKey: 'progress.v.unknownExam',
-                params: { code: input.examCode },
-              }
-            : { field: 'examCode', messageKey: 'progress.v.examRequired' },
-        );
-      }
+      const exam = checkCode(
+        defs.exams,
+        input.examCode,
+        'examCode',
+        {
+          unknown: 'progress.v.unknownExam',
+          required: 'progress.v.examRequired',
+        },
+        problems,
+      );
       const version = input.examVersion?.trim() || null;
       if (
         exam &&
@@ -714,6 +709,25 @@ export function toAwardView(
     evidence: fromStoredEvidence(row.evidence),
     keptByDecision: row.kept_by_decision,
   };
+}
+
+/** A catalog code typed by a person: the definition, or a problem saying it is missing or unknown. */
+function checkCode<T>(
+  known: ReadonlyMap<string, T>,
+  raw: string,
+  field: string,
+  keys: { unknown: MessageKey; required: MessageKey },
+  problems: FieldProblem[],
+): T | undefined {
+  const found = known.get(raw.trim().toUpperCase());
+  if (!found) {
+    problems.push(
+      raw.trim()
+        ? { field, messageKey: keys.unknown, params: { code: raw } }
+        : { field, messageKey: keys.required },
+    );
+  }
+  return found;
 }
 
 function checkDate(value: Date, field: string, problems: FieldProblem[]): Date | undefined {
