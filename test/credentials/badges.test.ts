@@ -21,6 +21,7 @@ const publicUrl = () => `https://badges-${crypto.randomBytes(4).toString('hex')}
 interface Setup {
   t: TestApp;
   url: string;
+  exam: { id: number; code: string };
   credential: { id: number; code: string };
   holder: GivenAccount;
   holderJar: CookieJar;
@@ -40,7 +41,7 @@ async function setUp(): Promise<Setup> {
   const holderJar = cookieJar();
   await signIn(t, holderJar, holder);
   await pass(t, holder.id, exam.code, new Date(Date.now() - 10 * 86_400_000));
-  return { t, url, credential, holder, holderJar };
+  return { t, url, exam, credential, holder, holderJar };
 }
 
 async function numberOf(s: Setup, credentialId = s.credential.id): Promise<string> {
@@ -181,6 +182,25 @@ describe('an award as a signed Open Badge', () => {
     const restored = await verifyWithApp(s.t.app, s.url, badge);
     assert.equal(restored.steps.suspension_status, true);
     assert.equal(restored.steps.revocation_status, true);
+  });
+
+  test('an expired award keeps its badge, which a verifier reports as expired', async () => {
+    const holder = await givenAccount(s.t.app);
+    const jar = cookieJar();
+    await signIn(s.t, jar, holder);
+    await pass(s.t, holder.id, s.exam.code, new Date(Date.now() - 40 * 86_400_000));
+    const [award] = await awardsOf(s.t, holder.id, s.credential.id);
+    await s.t.db
+      .updateTable('awards')
+      .set({ status: 'expired', expires_at: new Date(Date.now() - 86_400_000) })
+      .where('id', '=', award!.id)
+      .execute();
+    const res = await download(s, award!.credential_number, jar);
+    assert.equal(res.statusCode, 200);
+    const result = await verifyWithApp(s.t.app, s.url, JSON.parse(res.body));
+    assert.equal(result.steps.valid_signature, true);
+    assert.equal(result.steps.expiration, false);
+    assert.equal(result.steps.revocation_status, true);
   });
 
   test('a revoked award verifies as revoked, and has no new badge', async () => {
