@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestApp, cookieJar, type CookieJar, type TestApp } from '../helpers/app.ts';
+import {
+  createTestApp,
+  cookieJar,
+  csrfFrom,
+  request,
+  type CookieJar,
+  type TestApp,
+} from '../helpers/app.ts';
 import {
   decode,
   get,
@@ -314,4 +321,79 @@ describe('/console/awards', () => {
     assert.equal(res.statusCode, 400);
     assert.match(decode(res.body), /Nothing was changed: .*another live award of this credential/);
   });
+
+  test('the browser form is multipart: ticked awards and an uploaded CSV together', async () => {
+    const [a, b, c] = [await holder(), await holder(), await holder()];
+    const page = await get(t.app, '/console/awards', managerJar);
+    assert.match(
+      page.body,
+      /<form method="post" action="\/console\/awards\/status" enctype="multipart\/form-data"/,
+    );
+    const csv = `number,candidate\n${c.number.toLowerCase()},someone\n`;
+    const res = await multipartPost(
+      [
+        ['_csrf', csrfFrom(page.body)],
+        ['selected', a.number],
+        ['selected', b.number],
+        ['action', 'revoke'],
+        ['reason', 'Fraud ring'],
+      ],
+      { name: 'numbers.csv', type: 'text/csv', text: csv },
+    );
+    assert.equal(res.statusCode, 303, res.body.slice(0, 800));
+    for (const h of [a, b, c]) assert.equal((await statusOf(h.id, h.number)).status, 'revoked');
+  });
+
+  test('an uploaded file without numbers, or too large, is refused beside the field', async () => {
+    const h = await holder();
+    const page = await get(t.app, '/console/awards', managerJar);
+    const fields: [string, string][] = [
+      ['_csrf', csrfFrom(page.body)],
+      ['action', 'suspend'],
+      ['reason', 'check'],
+    ];
+    const empty = await multipartPost(fields, {
+      name: 'list.txt',
+      type: 'text/plain',
+      text: 'nothing here',
+    });
+    assert.equal(empty.statusCode, 400);
+    assert.match(decode(empty.body), /The file holds no credential numbers/);
+    const big = await multipartPost(fields, {
+      name: 'list.txt',
+      type: 'text/plain',
+      text: `${h.number}\n`.repeat(4000),
+    });
+    assert.equal(big.statusCode, 400);
+    assert.match(decode(big.body), /The file must be 64 KB or smaller/);
+    assert.equal((await statusOf(h.id, h.number)).status, 'active');
+  });
 });
+
+/** A multipart POST as the browser sends the change form (repeated fields allowed). */
+async function multipartPost(
+  fields: readonly [string, string][],
+  file?: { name: string; type: string; text: string },
+) {
+  const boundary = `----laurel${Math.random().toString(16).slice(2)}`;
+  const chunks: string[] = fields.map(
+    ([name, value]) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+  );
+  if (file) {
+    chunks.push(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n${file.text}\r\n`,
+    );
+  }
+  chunks.push(`--${boundary}--\r\n`);
+  return request(
+    t.app,
+    {
+      method: 'POST',
+      url: '/console/awards/status',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: chunks.join(''),
+    },
+    managerJar,
+  );
+}

@@ -1,3 +1,4 @@
+import multipart, { type MultipartFile, type MultipartValue } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
@@ -43,8 +44,14 @@ const ListQuery = Type.Object({
 });
 type ListQuery = Static<typeof ListQuery>;
 
+/** An uploaded list: a text or CSV file; at 20 characters a number, room for the 1,000 allowed and more. */
+const MAX_UPLOAD_BYTES = 65_536;
+
 const ChangeBody = Type.Object({
   _csrf: Type.Optional(Type.String({ maxLength: 100 })),
+  /** The uploaded file's text (multipart only); flattened from the file part. */
+  uploaded: Type.Optional(Type.String({ maxLength: MAX_UPLOAD_BYTES * 2 })),
+  uploadedTooLarge: Type.Optional(Type.Boolean()),
   selected: Type.Optional(
     Type.Array(Type.String({ maxLength: 40 }), { maxItems: MAX_AWARDS_PER_CHANGE }),
   ),
@@ -90,71 +97,140 @@ export function registerAwardStatusPages(appBase: FastifyInstance): void {
     return reply.html(await listPage(request, request.query, emptyForm));
   });
 
-  app.post('/console/awards/status', { schema: { body: ChangeBody } }, async (request, reply) => {
-    const actor = authorize(request, 'program_manager');
-    const b = request.body;
-    const selected = b.selected ?? [];
-    const pasted = parseCredentialNumbers(b.numbers ?? '');
-    const numbers = [...new Set([...selected, ...pasted.numbers])];
-    const action = (b.action ?? '') as AwardStatusAction;
-    const query: ListQuery = {
-      q: b.q ?? '',
-      ...(STATUSES.includes(b.status as Status) ? { status: b.status as Status } : {}),
-    };
-    const problems: FieldProblem[] = [];
-    if (pasted.invalid.length > 0) {
-      problems.push({
-        field: 'numbers',
-        messageKey: 'credentials.awardStatus.v.invalidNumbers',
-        params: { numbers: pasted.invalid.slice(0, 10).join(', ') },
-      });
-    }
-    if (numbers.length === 0 && pasted.invalid.length === 0) {
-      problems.push({ field: 'numbers', messageKey: 'credentials.awardStatus.v.numbers' });
-    }
-    if (!AWARD_STATUS_ACTIONS.includes(action)) {
-      problems.push({ field: 'action', messageKey: 'credentials.awardStatus.v.action' });
-    }
-    if (!b.reason?.trim()) {
-      problems.push({ field: 'reason', messageKey: 'credentials.awardStatus.v.reason' });
-    }
-    let outcome: AwardStatusOutcome | undefined;
-    if (problems.length === 0) {
-      try {
-        outcome = await app.progress.changeAwardStatus(actor, numbers, action, b.reason ?? '');
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        problems.push(...error.problems);
+  // The change form is multipart (it may carry a file); in a scope of its
+  // own so that no other route accepts multipart bodies.
+  app.register(async function awardStatusChange(scopeBase) {
+    const scope = scopeBase.withTypeProvider<TypeBoxTypeProvider>();
+    await scope.register(multipart, {
+      attachFieldsToBody: true,
+      throwFileSizeLimit: false,
+      limits: {
+        fileSize: MAX_UPLOAD_BYTES,
+        files: 1,
+        fields: MAX_AWARDS_PER_CHANGE + 20,
+        fieldSize: 40_000,
+        parts: MAX_AWARDS_PER_CHANGE + 25,
+        headerPairs: 50,
+      },
+    });
+    scope.addHook('preValidation', async (request) => flattenMultipart(request));
+    scope.post(
+      '/console/awards/status',
+      { schema: { body: ChangeBody } },
+      async (request, reply) => {
+        const actor = authorize(request, 'program_manager');
+        const b = request.body;
+        const selected = b.selected ?? [];
+        const pasted = parseCredentialNumbers(b.numbers ?? '');
+        const uploaded = b.uploaded === undefined ? undefined : numbersInFile(b.uploaded);
+        const numbers = [...new Set([...selected, ...pasted.numbers, ...(uploaded ?? [])])];
+        const action = (b.action ?? '') as AwardStatusAction;
+        const query: ListQuery = {
+          q: b.q ?? '',
+          ...(STATUSES.includes(b.status as Status) ? { status: b.status as Status } : {}),
+        };
+        const problems: FieldProblem[] = [];
+        if (pasted.invalid.length > 0) {
+          problems.push({
+            field: 'numbers',
+            messageKey: 'credentials.awardStatus.v.invalidNumbers',
+            params: { numbers: pasted.invalid.slice(0, 10).join(', ') },
+          });
+        }
+        if (b.uploadedTooLarge) {
+          problems.push({
+            field: 'file',
+            messageKey: 'credentials.awardStatus.v.fileTooLarge',
+            params: { kb: MAX_UPLOAD_BYTES / 1024 },
+          });
+        } else if (uploaded && uploaded.length === 0) {
+          problems.push({ field: 'file', messageKey: 'credentials.awardStatus.v.fileEmpty' });
+        }
+        if (numbers.length === 0 && pasted.invalid.length === 0 && problems.length === 0) {
+          problems.push({ field: 'numbers', messageKey: 'credentials.awardStatus.v.numbers' });
+        }
+        if (!AWARD_STATUS_ACTIONS.includes(action)) {
+          problems.push({ field: 'action', messageKey: 'credentials.awardStatus.v.action' });
+        }
+        if (!b.reason?.trim()) {
+          problems.push({ field: 'reason', messageKey: 'credentials.awardStatus.v.reason' });
+        }
+        let outcome: AwardStatusOutcome | undefined;
+        if (problems.length === 0) {
+          try {
+            outcome = await app.progress.changeAwardStatus(actor, numbers, action, b.reason ?? '');
+          } catch (error) {
+            if (!(error instanceof ValidationError)) throw error;
+            problems.push(...error.problems);
+          }
+        }
+        const ctx = await app.pageContext(request);
+        if (outcome && outcome.changed.length === 0) {
+          problems.push({
+            field: 'numbers',
+            messageKey: 'credentials.awardStatus.v.nothingChanged',
+            params: { skipped: describeSkipped(ctx, outcome) },
+          });
+        }
+        if (problems.length > 0 || !outcome) {
+          const form = formWithProblems(ctx.t, b, problems);
+          return reply.status(400).html(await listPage(request, query, form, selected));
+        }
+        const skipped = outcome.skipped.length;
+        return reply
+          .flash(
+            'success',
+            skipped > 0
+              ? 'credentials.awardStatus.flash.partly'
+              : 'credentials.awardStatus.flash.done',
+            {
+              action: ctx.t(`credentials.awardStatus.done.${action}`),
+              count: outcome.changed.length,
+              skipped: describeSkipped(ctx, outcome),
+            },
+          )
+          .redirect(
+            `/console/awards?${new URLSearchParams({ q: query.q ?? '', status: query.status ?? '' })}`,
+            303,
+          );
+      },
+    );
+  });
+}
+
+/**
+ * Credential numbers in an uploaded file: every `XXXX-XXXX-XXXX-XXXX` in it,
+ * whatever else the file holds (a CSV export with a header and other
+ * columns works as it is).
+ */
+export function numbersInFile(text: string): string[] {
+  const found =
+    text.match(/\b[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}\b/g) ?? [];
+  return parseCredentialNumbers(found.join('\n')).numbers;
+}
+
+/** Multipart fields as plain values (`selected` as a list), the file as its text. */
+function flattenMultipart(request: FastifyRequest): void {
+  if (!request.isMultipart()) return;
+  const parts = (request.body ?? {}) as Record<string, unknown>;
+  const flat: Record<string, unknown> = {};
+  for (const [name, entry] of Object.entries(parts)) {
+    const list = (Array.isArray(entry) ? entry : [entry]) as (MultipartFile | MultipartValue)[];
+    for (const part of list) {
+      if (!part || typeof part !== 'object') continue;
+      if (part.type === 'file') {
+        const file = part as MultipartFile & { _buf?: Buffer | null };
+        if (!file.filename) continue;
+        if (file.file.truncated) flat.uploadedTooLarge = true;
+        else flat.uploaded = (file._buf ?? Buffer.alloc(0)).toString('utf8');
+      } else if (typeof part.value === 'string') {
+        if (name === 'selected')
+          flat.selected = [...((flat.selected as string[]) ?? []), part.value];
+        else flat[name] = part.value;
       }
     }
-    const ctx = await app.pageContext(request);
-    if (outcome && outcome.changed.length === 0) {
-      problems.push({
-        field: 'numbers',
-        messageKey: 'credentials.awardStatus.v.nothingChanged',
-        params: { skipped: describeSkipped(ctx, outcome) },
-      });
-    }
-    if (problems.length > 0 || !outcome) {
-      const form = formWithProblems(ctx.t, b, problems);
-      return reply.status(400).html(await listPage(request, query, form, selected));
-    }
-    const skipped = outcome.skipped.length;
-    return reply
-      .flash(
-        'success',
-        skipped > 0 ? 'credentials.awardStatus.flash.partly' : 'credentials.awardStatus.flash.done',
-        {
-          action: ctx.t(`credentials.awardStatus.done.${action}`),
-          count: outcome.changed.length,
-          skipped: describeSkipped(ctx, outcome),
-        },
-      )
-      .redirect(
-        `/console/awards?${new URLSearchParams({ q: query.q ?? '', status: query.status ?? '' })}`,
-        303,
-      );
-  });
+  }
+  request.body = flat;
 }
 
 function describeSkipped(ctx: PageContext, outcome: AwardStatusOutcome): string {
@@ -206,7 +282,7 @@ export function AwardsPage({
         title={t('credentials.awardStatus.title')}
         lead={t('credentials.awardStatus.lead')}
       />
-      <ErrorSummary ctx={ctx} form={form} order={['numbers', 'action', 'reason']} />
+      <ErrorSummary ctx={ctx} form={form} order={['numbers', 'file', 'action', 'reason']} />
       <form method="get" action="/console/awards" class="search-form" role="search">
         <TextField
           name="q"
@@ -229,7 +305,7 @@ export function AwardsPage({
       <p class="small" safe>
         {t('credentials.awardStatus.count', { count: total })}
       </p>
-      <form method="post" action="/console/awards/status">
+      <form method="post" action="/console/awards/status" enctype="multipart/form-data">
         <CsrfField ctx={ctx} />
         <input type="hidden" name="q" value={query.q} />
         <input type="hidden" name="status" value={query.status} />
@@ -370,6 +446,31 @@ export function AwardsPage({
           >
             {form.values.numbers ?? ''}
           </textarea>
+        </div>
+        <div class={form.errors.file ? 'field field--error' : 'field'}>
+          <label class="field__label" for={fieldId('file')} safe>
+            {t('credentials.awardStatus.file')}
+          </label>
+          <div class="field__hint" id={`${fieldId('file')}-hint`} safe>
+            {t('credentials.awardStatus.fileHint', { kb: MAX_UPLOAD_BYTES / 1024 })}
+          </div>
+          {form.errors.file ? (
+            <p class="field__error" id={`${fieldId('file')}-error`}>
+              <span class="visually-hidden" safe>
+                {t('form.errorPrefix')}
+              </span>{' '}
+              <span safe>{form.errors.file}</span>
+            </p>
+          ) : (
+            ''
+          )}
+          <input
+            type="file"
+            id={fieldId('file')}
+            name="file"
+            accept=".txt,.csv,text/plain,text/csv"
+            aria-describedby={`${fieldId('file')}-hint${form.errors.file ? ` ${fieldId('file')}-error` : ''}`}
+          />
         </div>
         <SelectField
           name="action"

@@ -1190,6 +1190,9 @@ export const en = {
   'credentials.awardStatus.numbers': 'Credential numbers',
   'credentials.awardStatus.numbersHint':
     'The awards ticked above, and any numbers pasted here (one per line, or separated by commas or spaces; at most {max}).',
+  'credentials.awardStatus.file': 'Or upload a list',
+  'credentials.awardStatus.fileHint':
+    'A text or CSV file of at most {kb} KB: every credential number in it is taken, whatever else it holds.',
   'credentials.awardStatus.action': 'Change',
   'credentials.awardStatus.chooseAction': 'Choose a change',
   'credentials.awardStatus.action.suspend': 'Suspend (can be restored)',
@@ -1216,6 +1219,8 @@ export const en = {
   'credentials.awardStatus.v.numbers': 'Tick awards in the list or paste their credential numbers',
   'credentials.awardStatus.v.tooMany': 'Change at most {max} awards at once',
   'credentials.awardStatus.v.invalidNumbers': 'These are not credential numbers: {numbers}',
+  'credentials.awardStatus.v.fileTooLarge': 'The file must be {kb} KB or smaller',
+  'credentials.awardStatus.v.fileEmpty': 'The file holds no credential numbers',
   'credentials.awardStatus.v.nothingChanged': 'Nothing was changed: {skipped}',
   'credentials.awardStatus.mail.suspended.subject': 'Your {credential} credential is suspended',
   'credentials.awardStatus.mail.suspended.body':
