@@ -26,6 +26,8 @@ Commands:
   publish-privacy-notice FILE [--effective YYYY-MM-DD]
                                   Publish the text in FILE as the next privacy notice version.
   run-jobs                        Run every due job and deliver due mail once, then exit.
+  rotate-issuer-key [--reason R]  Retire the Open Badges signing key and make a new one current
+                                  (old keys stay published in /.well-known/did.json).
   demo-code [USERNAME]            Print the current two-factor code of a demo staff account
                                   (development only).
   help                            Show this text.
@@ -173,6 +175,16 @@ async function main(argv: string[]): Promise<number> {
       return withApp(config, async (app) => {
         const ran = await app.platform.jobs.drain();
         console.log(`Ran ${ran} job(s).`);
+        return 0;
+      });
+    }
+    case 'rotate-issuer-key': {
+      const { values } = parseArgs({ args: rest, options: { reason: { type: 'string' } } });
+      return withApp(config, async (app) => {
+        const keyId = await app.badges.keys.rotate(null, values.reason ?? 'command line');
+        console.log(
+          `New signing key ${app.badges.keys.did}#${keyId}; the old one stays published.`,
+        );
         return 0;
       });
     }

@@ -8,6 +8,7 @@ import {
   recordStory,
   submitPendingEvidence,
 } from './candidates.ts';
+import { seedBadgesDemo } from './badges.ts';
 import { seedProgram } from './program.ts';
 
 /**
@@ -171,5 +172,6 @@ export async function seedDemo(app: App): Promise<boolean> {
     await recordStory(app, id, story, manager, now);
     await submitPendingEvidence(app, id, story, now);
   }
+  await seedBadgesDemo(app, manager, now);
   return true;
 }

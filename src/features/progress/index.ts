@@ -33,6 +33,17 @@ export {
   type RetakePolicyInput,
 } from './retake.ts';
 export { CREDENTIAL_NUMBER_PATTERN, normalizeCredentialNumber } from './credential-number.ts';
+export { describeText } from './describe.ts';
+export {
+  AWARD_STATUS_ACTIONS,
+  MAX_AWARDS_PER_CHANGE,
+  parseCredentialNumbers,
+  type AwardListFilter,
+  type AwardListRow,
+  type AwardStatusAction,
+  type AwardStatusOutcome,
+  type SkipReason,
+} from './award-status.ts';
 export { REEVALUATE_CREDENTIAL_JOB, type SweepOptions, type SweepReport } from './sweep.ts';
 export type { ReevaluationTally } from './sweep.ts';
 
@@ -84,7 +95,7 @@ export default fp(
       publicUrl: config.publicUrl,
       log: app.log,
     });
-    const service = new ProgressServiceImpl(db, catalog, engine);
+    const service = new ProgressServiceImpl(db, catalog, engine, config.publicUrl);
     app.decorate('progress', service);
 
     const sweepDeps: SweepDependencies = {

@@ -5,6 +5,14 @@ import { notFound, ValidationError, type FieldProblem } from '../../platform/htt
 import type { CatalogApi, ProgramDefinitions } from '../catalog/index.ts';
 import { Candidate, versionInForce, type AwardRecord } from './award-rules.ts';
 import { AwardingEngine, codeLookup, type ReevaluateOptions } from './awarding.ts';
+import {
+  changeAwardStatus,
+  searchAwards,
+  type AwardListFilter,
+  type AwardListRow,
+  type AwardStatusAction,
+  type AwardStatusOutcome,
+} from './award-status.ts';
 import { evaluate } from './evaluator.ts';
 import { fromStoredEvidence, loadCandidates } from './facts.repository.ts';
 import * as repo from './progress.repository.ts';
@@ -41,6 +49,7 @@ export class ProgressServiceImpl implements ProgressService {
     private readonly db: Database,
     private readonly catalog: Pick<CatalogApi, 'definitions'>,
     readonly engine: AwardingEngine,
+    private readonly publicUrl = '',
   ) {}
 
   private within<T>(trx: Trx | undefined, work: (trx: Trx) => Promise<T>): Promise<T> {
@@ -56,6 +65,37 @@ export class ProgressServiceImpl implements ProgressService {
     options?: ReevaluateOptions,
   ): Promise<AwardChange[]> {
     return this.engine.reevaluate(trx, userIds, trigger, options);
+  }
+
+  // ---------------------------------------------------------------- award status by hand
+
+  /**
+   * Suspends, restores or revokes awards by credential number, with a reason
+   * (award-status.ts): what changed, and what was skipped and why.
+   */
+  changeAwardStatus(
+    actor: Actor,
+    credentialNumbers: readonly string[],
+    action: AwardStatusAction,
+    reason: string,
+  ): Promise<AwardStatusOutcome> {
+    return changeAwardStatus(
+      {
+        db: this.db,
+        engine: this.engine,
+        definitions: () => this.catalog.definitions(),
+        publicUrl: this.publicUrl,
+      },
+      actor,
+      credentialNumbers,
+      action,
+      reason,
+    );
+  }
+
+  /** The staff list of awards: search, status filter, paging. */
+  async searchAwards(filter: AwardListFilter): Promise<{ rows: AwardListRow[]; total: number }> {
+    return searchAwards(this.db, await this.catalog.definitions(), filter);
   }
 
   // ---------------------------------------------------------------- reads

@@ -409,6 +409,25 @@ export interface ApiKeysTable {
   revoked_by: number | null;
 }
 
+// ---------------------------------------------------------------- Open Badges (credentials feature)
+
+export interface IssuerKeysTable {
+  id: Generated<number>;
+  key_id: string;
+  public_key_multibase: string;
+  secret_key_sealed: string | null;
+  status: Generated<'current' | 'retired'>;
+  created_at: CreatedAt;
+  retired_at: Timestamp | null;
+}
+
+export interface BadgeStatusEntriesTable {
+  award_id: number;
+  list_number: number;
+  list_index: number;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   program: ProgramTable;
   privacy_notices: PrivacyNoticesTable;
@@ -441,6 +460,8 @@ export interface DB {
   award_events: AwardEventsTable;
   award_reminders: AwardRemindersTable;
   api_keys: ApiKeysTable;
+  issuer_keys: IssuerKeysTable;
+  badge_status_entries: BadgeStatusEntriesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -1174,6 +1174,107 @@ export const en = {
   'review.approvedFlash': 'Submission {id} was approved and recorded for the candidate.',
   'review.rejectedFlash': 'Submission {id} was rejected. The candidate can see your note.',
   // Candidate progress pages: end
+  // Credentials: Open Badges and award status ---------------- (src/features/credentials: badges.*, award-status.*)
+  'credentials.badges.unavailable':
+    'This credential is {status}: no badge can be downloaded for it. Badges downloaded before show it as such to anyone who checks them.',
+  'credentials.badges.keys.nav': 'Badge signing keys',
+  'credentials.badges.keys.title': 'Badge signing keys',
+  'credentials.badges.keys.lead':
+    "Open Badges are signed with the current key. Old keys stay published in the issuer's DID document, so badges they signed keep verifying.",
+  'credentials.badges.keys.did': 'Issuer (DID)',
+  'credentials.badges.keys.key': 'Key',
+  'credentials.badges.keys.status': 'Status',
+  'credentials.badges.keys.status.current': 'Current: signs new badges',
+  'credentials.badges.keys.status.retired': 'Retired: still published',
+  'credentials.badges.keys.created': 'Created',
+  'credentials.badges.keys.retired': 'Retired',
+  'credentials.badges.keys.notRetired': 'In use',
+  'credentials.badges.keys.rotate': 'Rotate the signing key',
+  'credentials.badges.keys.rotateHint':
+    'A new key pair signs every badge and status list from now on. The current key is retired: its private half is erased, its public half stays published.',
+  'credentials.badges.keys.reason': 'Reason (optional, kept in the audit log)',
+  'credentials.badges.keys.rotated': 'The signing key was rotated. New key: {key}.',
+  'credentials.awardStatus.nav': 'Awards',
+  'credentials.awardStatus.title': 'Awards',
+  'credentials.awardStatus.lead':
+    'Find awards and suspend, restore or revoke them. The candidate is told by email; verification pages, shares, certificates and badges show the change at once.',
+  'credentials.awardStatus.search': 'Search',
+  'credentials.awardStatus.searchHint':
+    'Credential number, candidate name, email or ID, or credential code or name',
+  'credentials.awardStatus.statusFilter': 'Status',
+  'credentials.awardStatus.anyStatus': 'Any status',
+  'credentials.awardStatus.searchButton': 'Search',
+  'credentials.awardStatus.count': '{count} awards found',
+  'credentials.awardStatus.none': 'No awards match.',
+  'credentials.awardStatus.caption': 'Awards, newest first',
+  'credentials.awardStatus.col.select': 'Select',
+  'credentials.awardStatus.col.number': 'Credential number',
+  'credentials.awardStatus.col.candidate': 'Candidate',
+  'credentials.awardStatus.col.credential': 'Credential',
+  'credentials.awardStatus.col.status': 'Status',
+  'credentials.awardStatus.col.awarded': 'Awarded',
+  'credentials.awardStatus.col.expires': 'Expires',
+  'credentials.awardStatus.selectOne': 'Select {number}',
+  'credentials.awardStatus.status.active': 'Active',
+  'credentials.awardStatus.status.expired': 'Expired',
+  'credentials.awardStatus.status.suspended': 'Suspended',
+  'credentials.awardStatus.status.revoked': 'Revoked',
+  'credentials.awardStatus.never': 'Never',
+  'credentials.awardStatus.previous': 'Previous page',
+  'credentials.awardStatus.next': 'Next page',
+  'credentials.awardStatus.pageOf': 'Page {page} of {pages}',
+  'credentials.awardStatus.changeTitle': 'Change the status of awards',
+  'credentials.awardStatus.numbers': 'Credential numbers',
+  'credentials.awardStatus.numbersHint':
+    'The awards ticked above, and any numbers pasted here (one per line, or separated by commas or spaces; at most {max}).',
+  'credentials.awardStatus.file': 'Or upload a list',
+  'credentials.awardStatus.fileHint':
+    'A text or CSV file of at most {kb} KB: every credential number in it is taken, whatever else it holds.',
+  'credentials.awardStatus.action': 'Change',
+  'credentials.awardStatus.chooseAction': 'Choose a change',
+  'credentials.awardStatus.action.suspend': 'Suspend (can be restored)',
+  'credentials.awardStatus.action.restore': 'Restore a suspended or revoked award',
+  'credentials.awardStatus.action.revoke': 'Revoke',
+  'credentials.awardStatus.reason': 'Reason',
+  'credentials.awardStatus.reasonHint':
+    'Sent to the candidate and kept in the audit log. Never shown on public pages.',
+  'credentials.awardStatus.apply': 'Apply the change',
+  'credentials.awardStatus.done.suspend': 'suspended',
+  'credentials.awardStatus.done.restore': 'restored',
+  'credentials.awardStatus.done.revoke': 'revoked',
+  'credentials.awardStatus.flash.done': '{count} award(s) {action}.',
+  'credentials.awardStatus.flash.partly': '{count} award(s) {action}. Not changed: {skipped}.',
+  'credentials.awardStatus.skip.unknown': 'no such award',
+  'credentials.awardStatus.skip.notActive': 'only an active award can be suspended',
+  'credentials.awardStatus.skip.notSuspendedOrRevoked':
+    'only a suspended or revoked award can be restored',
+  'credentials.awardStatus.skip.alreadyRevoked': 'already revoked',
+  'credentials.awardStatus.skip.anotherLive':
+    'the candidate holds another live award of this credential; it cannot be restored while that one stands',
+  'credentials.awardStatus.v.action': 'Choose suspend, restore or revoke',
+  'credentials.awardStatus.v.reason': 'Enter the reason',
+  'credentials.awardStatus.v.numbers': 'Tick awards in the list or paste their credential numbers',
+  'credentials.awardStatus.v.tooMany': 'Change at most {max} awards at once',
+  'credentials.awardStatus.v.invalidNumbers': 'These are not credential numbers: {numbers}',
+  'credentials.awardStatus.v.fileTooLarge': 'The file must be {kb} KB or smaller',
+  'credentials.awardStatus.v.fileEmpty': 'The file holds no credential numbers',
+  'credentials.awardStatus.v.nothingChanged': 'Nothing was changed: {skipped}',
+  'credentials.awardStatus.mail.suspended.subject': 'Your {credential} credential is suspended',
+  'credentials.awardStatus.mail.suspended.body':
+    'Your {credential} credential ({number}) was suspended on {date}. While it is suspended it shows as suspended to anyone who verifies it.',
+  'credentials.awardStatus.mail.restored.subject': 'Your {credential} credential is active again',
+  'credentials.awardStatus.mail.restored.body':
+    'Your {credential} credential ({number}) was restored on {date} and is active again.',
+  'credentials.awardStatus.mail.restoredExpired.subject':
+    'Your {credential} credential was restored',
+  'credentials.awardStatus.mail.restoredExpired.body':
+    'Your {credential} credential ({number}) was restored on {date}. It has passed its expiry date, so it now shows as expired.',
+  'credentials.awardStatus.mail.revoked.subject': 'Your {credential} credential was revoked',
+  'credentials.awardStatus.mail.revoked.body':
+    'Your {credential} credential ({number}) was revoked on {date}.',
+  'credentials.awardStatus.mail.reason': 'Reason: {reason}',
+  'credentials.awardStatus.mail.action': 'See your credentials',
+  // Credentials: Open Badges and award status: end
 } as const;
 
 export type Messages = { readonly [K in keyof typeof en]: string };
