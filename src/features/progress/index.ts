@@ -84,7 +84,7 @@ export default fp(
       publicUrl: config.publicUrl,
       log: app.log,
     });
-    const service = new ProgressServiceImpl(db, catalog, engine);
+    const service = new ProgressServiceImpl(db, catalog, engine, app.platform.prepared);
     app.decorate('progress', service);
 
     const sweepDeps: SweepDependencies = {
