@@ -123,7 +123,7 @@ export function SharesListPage({
                   </td>
                   <td safe>
                     {s.lastOpenedAt
-                      ? t('shares.openedSummary', {
+                      ? t(s.openCount === 1 ? 'shares.openedOnce' : 'shares.openedSummary', {
                           count: s.openCount,
                           date: ctx.dateTime(s.lastOpenedAt),
                         })

@@ -1232,6 +1232,7 @@ export const en = {
   'shares.expiredOn': 'Expired on {date}',
   'shares.expiresOn': 'Expires on {date}',
   'shares.openedSummary': 'Opened {count} times, last on {date}',
+  'shares.openedOnce': 'Opened once, on {date}',
   'shares.notOpened': 'Not opened yet',
   'shares.details': 'Details',
   'shares.revoke': 'Revoke link',
