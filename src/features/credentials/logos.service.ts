@@ -18,6 +18,9 @@ import { isHeld } from './verification.rules.ts';
 
 export const MAX_GUIDELINES = 20_000;
 
+/** Who makes a console change (a signed-in program manager's principal fits). */
+export type Actor = Pick<Principal, 'userId'>;
+
 export interface LogoFileView {
   id: number;
   fileName: string;
@@ -105,7 +108,7 @@ export class LogosService {
   }
 
   async upload(
-    actor: Principal,
+    actor: Actor,
     code: string,
     file: UploadedLogo | undefined,
     ip: string,
@@ -146,7 +149,7 @@ export class LogosService {
     return { ok: true, fileName: check.fileName };
   }
 
-  async removeFile(actor: Principal, code: string, fileId: number, ip: string): Promise<string> {
+  async removeFile(actor: Actor, code: string, fileId: number, ip: string): Promise<string> {
     const credential = await this.credential(code);
     return this.db.transaction().execute(async (trx) => {
       const removed = await repo.deleteFile(trx, credential.id, fileId);
@@ -164,7 +167,7 @@ export class LogosService {
   }
 
   async publishGuidelines(
-    actor: Principal,
+    actor: Actor,
     code: string,
     rawBody: string | undefined,
     ip: string,

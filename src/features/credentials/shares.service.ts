@@ -36,6 +36,9 @@ export const SHARES_DAILY: RateRule = {
 /** Unknown share links per client address (guessing). */
 export const SHARE_LINK_MISSES: RateRule = { name: 'shares.miss', limit: 30, windowSeconds: 600 };
 
+/** Who shares: the signed-in candidate (a `Principal` fits). */
+export type Sender = Pick<Principal, 'userId' | 'givenName' | 'familyName' | 'locale' | 'timeZone'>;
+
 export interface ShareSource {
   awardsOf(userId: number): Promise<AwardView[]>;
   awardsByNumbers(numbers: readonly string[]): Promise<HeldAwardView[]>;
@@ -153,7 +156,7 @@ export class SharesService {
    * Counts against the daily limit (RateLimitedError past it). The link's
    * token leaves only in that email.
    */
-  async create(principal: Principal, input: ShareInput, ip: string): Promise<{ id: number }> {
+  async create(principal: Sender, input: ShareInput, ip: string): Promise<{ id: number }> {
     await this.rateLimiter.consume(SHARES_DAILY, String(principal.userId));
     const program = await this.program.get();
     const token = randomToken();
