@@ -150,6 +150,26 @@ describe('the verification page', () => {
   });
 });
 
+describe('the JSON API', () => {
+  test('GET /api/v1/verifications/:number answers the same record, and is in the OpenAPI document', async () => {
+    const res = await get(t.app, `/api/v1/verifications/${number.toLowerCase()}`, undefined, {
+      ip: freshIp(),
+    });
+    assert.equal(res.statusCode, 200);
+    const body = res.json();
+    assert.equal(body.credentialNumber, number);
+    assert.equal(body.status, 'active');
+    assert.deepEqual(body.holder, { name: 'Ada Lovelace' });
+    const missing = await get(t.app, '/api/v1/verifications/0000-0000-0000-0000', undefined, {
+      ip: freshIp(),
+    });
+    assert.equal(missing.statusCode, 404);
+    assert.equal(missing.json().code, 'CREDENTIAL_NOT_FOUND');
+    const spec = (await get(t.app, '/api/v1/openapi.json')).json();
+    assert.ok(spec.paths['/api/v1/verifications/{credentialNumber}']?.get);
+  });
+});
+
 describe('status is honest, at once', () => {
   test('a revoked award says revoked with its date, never the reason', async () => {
     const other = await givenHolder(t, { givenName: 'Charles', familyName: 'Babbage' });

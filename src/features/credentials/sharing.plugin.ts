@@ -6,6 +6,7 @@ import { registerLogoPages } from './logos.pages.tsx';
 import { LogosService } from './logos.service.ts';
 import { registerSharePages } from './shares.pages.tsx';
 import { SharesService } from './shares.service.ts';
+import { registerVerificationApi } from './verification.api.ts';
 import { registerVerificationPages } from './verification.pages.tsx';
 import { VerificationService } from './verification.service.ts';
 
@@ -49,6 +50,7 @@ export default fp(
     app.decorate('sharing', { verification, directory, shares, logos } satisfies SharingApi);
 
     registerVerificationPages(app, verification);
+    registerVerificationApi(app, verification);
     registerDirectoryPages(app, directory);
     registerSharePages(app, shares);
     registerLogoPages(app, logos);
