@@ -20,6 +20,7 @@ import { registerApiDocs } from './platform/http/openapi.ts';
 import accounts from './features/accounts/index.ts';
 import catalog from './features/catalog/index.ts';
 import progress from './features/progress/index.ts';
+import credentialsSharing from './features/credentials/sharing.plugin.ts';
 import admin from './features/admin/index.tsx';
 import home from './features/home/index.tsx';
 import badges from './features/credentials/badges.plugin.ts';
@@ -158,6 +159,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(catalog);
   await app.register(progress);
   await app.register(badges);
+  await app.register(credentialsSharing);
   await app.register(home);
   await app.register(admin);
 

@@ -10,6 +10,7 @@ import {
 } from './candidates.ts';
 import { seedBadgesDemo } from './badges.ts';
 import { seedProgram } from './program.ts';
+import { seedSharing } from './sharing.ts';
 
 /**
  * The demo program: a fictional vendor, its privacy notice, one account per
@@ -173,5 +174,6 @@ export async function seedDemo(app: App): Promise<boolean> {
     await submitPendingEvidence(app, id, story, now);
   }
   await seedBadgesDemo(app, manager, now);
+  await seedSharing(app, ids);
   return true;
 }

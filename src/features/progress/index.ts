@@ -96,6 +96,7 @@ export default fp(
       log: app.log,
     });
     const service = new ProgressServiceImpl(db, catalog, engine, config.publicUrl);
+    const service = new ProgressServiceImpl(db, catalog, engine, app.platform.prepared);
     app.decorate('progress', service);
 
     const sweepDeps: SweepDependencies = {

@@ -590,3 +590,97 @@ export function programRow(db: Executor) {
     .where('id', '=', 1)
     .executeTakeFirst();
 }
+
+// ---------------------------------------------------------------- public reads (credentials feature)
+
+/**
+ * The public verification page's one query: the award, its holder's name,
+ * its credential and whether the holder opted into the public directory
+ * (`directory_listings`, the credentials feature's table, read here so that
+ * the page costs one round trip). Never the status reason.
+ */
+export const VERIFICATION_SQL = `
+  select a.credential_number, a.status, a.awarded_at, a.expires_at, a.last_renewed_at,
+         a.status_changed_at, u.given_name, u.family_name,
+         c.code as credential_code, c.name as credential_name, c.kind as credential_kind,
+         c.level as credential_level,
+         exists (select 1 from directory_listings d where d.user_id = a.user_id) as listed
+  from awards a
+  join users u on u.id = a.user_id
+  join credentials c on c.id = a.credential_id
+  where a.credential_number = $1`;
+
+export interface VerificationRow {
+  credential_number: string;
+  status: AwardStatus;
+  awarded_at: Date;
+  expires_at: Date | null;
+  last_renewed_at: Date | null;
+  status_changed_at: Date | null;
+  given_name: string;
+  family_name: string;
+  credential_code: string;
+  credential_name: string;
+  credential_kind: 'accreditation' | 'certification';
+  credential_level: string;
+  listed: boolean;
+}
+
+export function awardsByNumbers(db: Executor, numbers: readonly string[]) {
+  if (numbers.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('awards')
+    .select(awardColumns)
+    .where('credential_number', 'in', [...numbers])
+    .orderBy('awarded_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+/**
+ * The public directory: active, unexpired awards of candidates who opted in
+ * (`directory_listings`), one row per award, by holder name then credential.
+ */
+export async function directoryRows(
+  db: Executor,
+  filter: { name?: string; credentialId?: number; at: Date },
+  limit: number,
+  offset: number,
+) {
+  let q = db
+    .selectFrom('awards')
+    .innerJoin('directory_listings', 'directory_listings.user_id', 'awards.user_id')
+    .innerJoin('users', 'users.id', 'awards.user_id')
+    .innerJoin('credentials', 'credentials.id', 'awards.credential_id')
+    .where('awards.status', '=', 'active')
+    .where((eb) =>
+      eb.or([eb('awards.expires_at', 'is', null), eb('awards.expires_at', '>', filter.at)]),
+    )
+    .where('users.status', '=', 'active');
+  if (filter.name) {
+    const pattern = likePattern(filter.name.trim());
+    q = q.where(sql<boolean>`(users.given_name || ' ' || users.family_name) ilike ${pattern}`);
+  }
+  if (filter.credentialId !== undefined)
+    q = q.where('awards.credential_id', '=', filter.credentialId);
+  const [rows, count] = await Promise.all([
+    q
+      .select([
+        'awards.credential_number',
+        'awards.awarded_at',
+        'awards.expires_at',
+        'users.given_name',
+        'users.family_name',
+        'credentials.name as credential_name',
+      ])
+      .orderBy('users.family_name')
+      .orderBy('users.given_name')
+      .orderBy('credentials.name')
+      .orderBy('awards.id')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+  ]);
+  return { rows, total: Number(count?.n ?? 0) };
+}

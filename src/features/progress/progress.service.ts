@@ -1,6 +1,7 @@
+import { CompiledQuery } from 'kysely';
 import type { MessageKey } from '../../platform/i18n/i18n.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import type { Database } from '../../platform/db/database.ts';
+import type { Database, DatabaseHandle } from '../../platform/db/database.ts';
 import { notFound, ValidationError, type FieldProblem } from '../../platform/http/errors.ts';
 import type { CatalogApi, ProgramDefinitions } from '../catalog/index.ts';
 import { Candidate, versionInForce, type AwardRecord } from './award-rules.ts';
@@ -22,6 +23,8 @@ import type {
   AwardView,
   CorrectResultInput,
   CredentialProgress,
+  DirectoryEntry,
+  HeldAwardView,
   ProgressService,
   RecordAgreementInput,
   RecordCreditsInput,
@@ -29,6 +32,7 @@ import type {
   RecordTrainingInput,
   ResultView,
   Trx,
+  VerificationRecord,
 } from './progress.types.ts';
 import { retakeEligibility } from './retake.ts';
 
@@ -50,6 +54,8 @@ export class ProgressServiceImpl implements ProgressService {
     private readonly catalog: Pick<CatalogApi, 'definitions'>,
     readonly engine: AwardingEngine,
     private readonly publicUrl = '',
+    /** Named prepared statements (the verification lookup); without them, plain queries. */
+    private readonly prepared?: DatabaseHandle['prepared'],
   ) {}
 
   private within<T>(trx: Trx | undefined, work: (trx: Trx) => Promise<T>): Promise<T> {
@@ -166,6 +172,83 @@ export class ProgressServiceImpl implements ProgressService {
       repo.awardsOfUser(this.db, userId),
     ]);
     return rows.map((row) => toAwardView(row, defs));
+  }
+
+  // ---------------------------------------------------------------- public reads (credentials feature)
+
+  /**
+   * The public verification page's record of an award, by its normalized
+   * number, in one prepared query (the page is hit anonymously and often).
+   */
+  async verificationRecord(credentialNumber: string): Promise<VerificationRecord | undefined> {
+    const values = [credentialNumber];
+    const [row] = this.prepared
+      ? await this.prepared<repo.VerificationRow>(
+          'laurel_verification',
+          repo.VERIFICATION_SQL,
+          values,
+        )
+      : (
+          await this.db.executeQuery<repo.VerificationRow>(
+            CompiledQuery.raw(repo.VERIFICATION_SQL, values),
+          )
+        ).rows;
+    if (!row) return undefined;
+    return {
+      credentialNumber: row.credential_number,
+      status: row.status,
+      statusChangedAt: row.status_changed_at,
+      awardedAt: row.awarded_at,
+      expiresAt: row.expires_at,
+      lastRenewedAt: row.last_renewed_at,
+      holderName: `${row.given_name} ${row.family_name}`.trim(),
+      credential: {
+        code: row.credential_code,
+        name: row.credential_name,
+        kind: row.credential_kind,
+        level: row.credential_level,
+      },
+      listed: row.listed,
+    };
+  }
+
+  /** One award by its public number, with its holder's id; undefined when there is none. */
+  async awardByNumber(credentialNumber: string): Promise<HeldAwardView | undefined> {
+    return (await this.awardsByNumbers([credentialNumber]))[0];
+  }
+
+  /** Awards by their public numbers (unknown numbers are left out), newest first. */
+  async awardsByNumbers(numbers: readonly string[]): Promise<HeldAwardView[]> {
+    if (numbers.length === 0) return [];
+    const [defs, rows] = await Promise.all([
+      this.catalog.definitions(),
+      repo.awardsByNumbers(this.db, numbers),
+    ]);
+    return rows.map((row) => ({ ...toAwardView(row, defs), userId: row.user_id }));
+  }
+
+  /** The public directory: active awards of holders who opted in, paged. */
+  async publicDirectory(
+    filter: { name?: string; credentialId?: number },
+    limit: number,
+    offset: number,
+  ): Promise<{ entries: DirectoryEntry[]; total: number }> {
+    const { rows, total } = await repo.directoryRows(
+      this.db,
+      { ...filter, at: new Date() },
+      limit,
+      offset,
+    );
+    return {
+      total,
+      entries: rows.map((r) => ({
+        credentialNumber: r.credential_number,
+        holderName: `${r.given_name} ${r.family_name}`.trim(),
+        credentialName: r.credential_name,
+        awardedAt: r.awarded_at,
+        expiresAt: r.expires_at,
+      })),
+    };
   }
 
   async history(

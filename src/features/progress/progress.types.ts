@@ -43,6 +43,43 @@ export interface AwardView {
   keptByDecision: string | null;
 }
 
+/** An award with its holder's id, for features that check who owns it. */
+export interface HeldAwardView extends AwardView {
+  userId: number;
+}
+
+/**
+ * What the public verification page shows of an award: never the status
+ * reason, never the holder's email or ids.
+ */
+export interface VerificationRecord {
+  credentialNumber: string;
+  /** The stored status (an active award past its expiry is still 'active' until the sweep). */
+  status: AwardStatus;
+  statusChangedAt: Date | null;
+  awardedAt: Date;
+  expiresAt: Date | null;
+  lastRenewedAt: Date | null;
+  holderName: string;
+  credential: {
+    code: string;
+    name: string;
+    kind: 'accreditation' | 'certification';
+    level: string;
+  };
+  /** The holder opted into the public directory (their pages may be indexed). */
+  listed: boolean;
+}
+
+/** One row of the public directory: a listed holder's active award. */
+export interface DirectoryEntry {
+  credentialNumber: string;
+  holderName: string;
+  credentialName: string;
+  awardedAt: Date;
+  expiresAt: Date | null;
+}
+
 export interface CredentialSummary {
   id: number;
   code: string;

@@ -428,6 +428,81 @@ export interface BadgeStatusEntriesTable {
   created_at: CreatedAt;
 }
 
+// ---------------------------------------------------------------- sharing (credentials feature)
+
+export interface DirectoryListingsTable {
+  user_id: number;
+  listed_at: Generated<Date>;
+}
+
+export interface SharesTable {
+  id: Generated<number>;
+  user_id: number;
+  token_hash: Uint8Array;
+  scope: 'awards' | 'transcript';
+  include_history: Generated<boolean>;
+  recipient_name: string;
+  recipient_email: string;
+  message: Generated<string>;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  revoked_at: Date | null;
+  first_opened_at: Date | null;
+  last_opened_at: Date | null;
+  open_count: Generated<number>;
+}
+
+export interface ShareAwardsTable {
+  share_id: number;
+  credential_number: string;
+}
+
+export interface ShareViewsTable {
+  id: Generated<number>;
+  share_id: number;
+  at: Generated<Date>;
+  user_agent: string | null;
+}
+
+export type LogoKind = 'svg' | 'png' | 'eps' | 'zip';
+
+export interface LogoFilesTable {
+  id: Generated<number>;
+  credential_id: number;
+  file_name: string;
+  kind: LogoKind;
+  file_size: number;
+  file: Uint8Array;
+  uploaded_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface LogoGuidelinesTable {
+  credential_id: number;
+  version: number;
+  body: string;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface LogoAcceptancesTable {
+  user_id: number;
+  credential_id: number;
+  version: number;
+  accepted_at: Generated<Date>;
+}
+
+export interface LogoDownloadsTable {
+  id: Generated<number>;
+  user_id: number;
+  credential_id: number;
+  logo_file_id: number | null;
+  credential_number: string;
+  file_name: string;
+  guidelines_version: number | null;
+  at: Generated<Date>;
+}
+
 export interface DB {
   program: ProgramTable;
   privacy_notices: PrivacyNoticesTable;
@@ -462,6 +537,14 @@ export interface DB {
   api_keys: ApiKeysTable;
   issuer_keys: IssuerKeysTable;
   badge_status_entries: BadgeStatusEntriesTable;
+  directory_listings: DirectoryListingsTable;
+  shares: SharesTable;
+  share_awards: ShareAwardsTable;
+  share_views: ShareViewsTable;
+  logo_files: LogoFilesTable;
+  logo_guidelines: LogoGuidelinesTable;
+  logo_acceptances: LogoAcceptancesTable;
+  logo_downloads: LogoDownloadsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
