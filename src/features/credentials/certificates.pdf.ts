@@ -129,21 +129,34 @@ const cachingFontkit: Fontkit = {
  * has some (a name typed with combining accents). Names print with the
  * font's default spacing, which is what the font is designed for.
  */
-const OFF = ['kern', 'mark', 'mkmk', 'ccmp', 'locl', 'calt', 'liga', 'clig', 'rlig', 'frac', 'numr', 'dnom', 'rvrn'];
+const OFF = [
+  'kern',
+  'mark',
+  'mkmk',
+  'ccmp',
+  'locl',
+  'calt',
+  'liga',
+  'clig',
+  'rlig',
+  'frac',
+  'numr',
+  'dnom',
+  'rvrn',
+];
 const PLAIN: Record<string, boolean> = Object.fromEntries(OFF.map((f) => [f, false]));
 const WITH_MARKS: Record<string, boolean> = { ...PLAIN, ccmp: true, mark: true, mkmk: true };
 const COMBINING = /\p{M}/u;
 
 /** The characters of `text` that the certificate font cannot print (none: the name prints). */
 export function unprintableCharacters(text: string): string[] {
-  const regular = cachingFontkit.create(fontBytes().bold) as unknown as {
+  // The name is set in bold, the rest in regular: both cover the same characters.
+  const font = cachingFontkit.create(fontBytes().bold) as unknown as {
     hasGlyphForCodePoint(codePoint: number): boolean;
   };
   const missing = new Set<string>();
   for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    // Spaces and joiners print as space; the font has them anyway.
-    if (!regular.hasGlyphForCodePoint(cp)) missing.add(ch);
+    if (!font.hasGlyphForCodePoint(ch.codePointAt(0)!)) missing.add(ch);
   }
   return [...missing];
 }
@@ -174,7 +187,12 @@ export async function renderCertificate(content: CertificateContent): Promise<Ui
     const scale = Math.max(width / images.background.width, height / images.background.height);
     const w = images.background.width * scale;
     const h = images.background.height * scale;
-    page.drawImage(images.background, { x: (width - w) / 2, y: (height - h) / 2, width: w, height: h });
+    page.drawImage(images.background, {
+      x: (width - w) / 2,
+      y: (height - h) / 2,
+      width: w,
+      height: h,
+    });
   } else {
     page.drawRectangle({
       x: 24,
@@ -227,7 +245,13 @@ export async function renderCertificate(content: CertificateContent): Promise<Ui
     });
     y -= box.height;
   } else {
-    center(content.programName, bold, fitSize(bold, content.programName, 16, maxTextWidth), y, accent);
+    center(
+      content.programName,
+      bold,
+      fitSize(bold, content.programName, 16, maxTextWidth),
+      y,
+      accent,
+    );
     y -= 24;
   }
 
@@ -360,6 +384,17 @@ function allText(c: CertificateContent): string {
   ].join(' ');
 }
 
+/** Whether pdf-lib can read the image (a PNG or JPEG it cannot decode is refused on upload). */
+export async function canEmbed(image: CertificateImage): Promise<boolean> {
+  try {
+    const doc = await PDFDocument.create();
+    await embedImage(doc, image);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function embedImage(doc: PDFDocument, image: CertificateImage): Promise<PDFImage> {
   return image.contentType === 'image/png' ? doc.embedPng(image.bytes) : doc.embedJpg(image.bytes);
 }
@@ -383,7 +418,10 @@ function drawQrCode(page: PDFPage, text: string, x: number, y: number, size: num
   const quiet = 4;
   const module = size / (n + 2 * quiet);
   page.drawRectangle({ x, y, width: size, height: size, color: rgb(1, 1, 1) });
-  const ops: PDFOperator[] = [pushGraphicsState(), setFillingRgbColor(color.red, color.green, color.blue)];
+  const ops: PDFOperator[] = [
+    pushGraphicsState(),
+    setFillingRgbColor(color.red, color.green, color.blue),
+  ];
   const top = y + size - quiet * module;
   for (let row = 0; row < n; row++) {
     let col = 0;

@@ -128,6 +128,17 @@ export class ProgressServiceImpl implements ProgressService {
     return rows.map((row) => toAwardView(row, defs));
   }
 
+  /**
+   * One award of the candidate by its credential number; undefined when the
+   * number is unknown or the award is someone else's (callers answer 404
+   * either way).
+   */
+  async awardOfUser(userId: number, credentialNumber: string): Promise<AwardView | undefined> {
+    const row = await repo.awardOfUserByNumber(this.db, userId, credentialNumber);
+    if (!row) return undefined;
+    return toAwardView(row, await this.catalog.definitions());
+  }
+
   async history(
     userId: number,
     filter: { examCode?: string; year?: number } = {},
