@@ -28,7 +28,10 @@ before(async () => {
   t = await createTestApp();
   await givenProgram(t);
   await givenPagesCatalog(t.db);
-  const account = await givenAccount(t.app, { roles: ['program_manager'], totpSecret: newTotpSecret() });
+  const account = await givenAccount(t.app, {
+    roles: ['program_manager'],
+    totpSecret: newTotpSecret(),
+  });
   manager = cookieJar();
   await signIn(t, manager, account, { ip: freshIp() });
 });
@@ -60,12 +63,17 @@ function multipart(parts: Part[]): { payload: Buffer; contentType: string } {
       );
     } else {
       chunks.push(
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"\r\n\r\n${p.value ?? ''}\r\n`),
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"\r\n\r\n${p.value ?? ''}\r\n`,
+        ),
       );
     }
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+  return {
+    payload: Buffer.concat(chunks),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
 }
 
 async function saveTemplate(jar: CookieJar, code: string, parts: Part[]) {
@@ -109,7 +117,10 @@ describe('certificate templates', () => {
     const saved = await saveTemplate(manager, 'CSA', [
       { name: 'signatoryName', value: 'Jordan Signer' },
       { name: 'signatoryTitle', value: 'Director of Certification' },
-      { name: 'signature', file: { filename: 'signature.png', type: 'image/png', bytes: pngImage() } },
+      {
+        name: 'signature',
+        file: { filename: 'signature.png', type: 'image/png', bytes: pngImage() },
+      },
       { name: 'logo', file: { filename: 'logo.png', type: 'image/png', bytes: pngImage(200, 60) } },
     ]);
     assert.equal(saved.statusCode, 303, saved.body.slice(0, 500));
@@ -152,13 +163,21 @@ describe('certificate templates', () => {
       .selectFrom('certificate_templates')
       .select(['version', 'signature_type', 'logo_type', 'signatory_title'])
       .executeTakeFirstOrThrow();
-    assert.deepEqual(row, { version: 2, signature_type: null, logo_type: 'image/png', signatory_title: '' });
+    assert.deepEqual(row, {
+      version: 2,
+      signature_type: null,
+      logo_type: 'image/png',
+      signatory_title: '',
+    });
   });
 
   test('files are checked by content: not an image, or an image pdf-lib cannot read, is refused', async () => {
     const exe = await saveTemplate(manager, 'CSP', [
       { name: 'signatoryName', value: 'A' },
-      { name: 'background', file: { filename: 'background.png', type: 'image/png', bytes: EXE_BYTES } },
+      {
+        name: 'background',
+        file: { filename: 'background.png', type: 'image/png', bytes: EXE_BYTES },
+      },
     ]);
     assert.equal(exe.statusCode, 400);
     assert.match(text(exe.body), /The image must be a PNG or JPEG file/);
@@ -168,7 +187,9 @@ describe('certificate templates', () => {
     ]);
     assert.equal(broken.statusCode, 400);
     assert.match(text(broken.body), /The image could not be read/);
-    const long = await saveTemplate(manager, 'CSP', [{ name: 'signatoryName', value: 'x'.repeat(200) }]);
+    const long = await saveTemplate(manager, 'CSP', [
+      { name: 'signatoryName', value: 'x'.repeat(200) },
+    ]);
     assert.equal(long.statusCode, 400);
     assert.match(text(long.body), /Enter 120 characters or fewer/);
     const none = await t.db.selectFrom('certificate_templates').select('id').execute();
@@ -180,7 +201,13 @@ describe('certificate templates', () => {
     const jar = cookieJar();
     await signIn(t, jar, candidate, { ip: freshIp() });
     assert.equal((await get(t.app, '/console/certificate-templates', jar)).statusCode, 403);
-    assert.equal((await get(t.app, '/console/certificate-templates/CSA/preview.pdf', jar)).statusCode, 403);
-    assert.equal((await get(t.app, '/console/certificate-templates/NOPE', manager)).statusCode, 404);
+    assert.equal(
+      (await get(t.app, '/console/certificate-templates/CSA/preview.pdf', jar)).statusCode,
+      403,
+    );
+    assert.equal(
+      (await get(t.app, '/console/certificate-templates/NOPE', manager)).statusCode,
+      404,
+    );
   });
 });

@@ -12,7 +12,12 @@ import {
   signIn,
   type GivenAccount,
 } from '../helpers/accounts.ts';
-import { daysAgo, givenPagesCatalog, givenResult, givenTrainingCompletion } from '../helpers/catalog-pages.ts';
+import {
+  daysAgo,
+  givenPagesCatalog,
+  givenResult,
+  givenTrainingCompletion,
+} from '../helpers/catalog-pages.ts';
 import { missingTools, pdfText } from './pdf-tools.ts';
 
 let t: TestApp;
@@ -162,9 +167,15 @@ describe('name change requests', () => {
 
     await requestChange(c, { givenName: 'Иван', familyName: 'Петров', reason: 'Native spelling' });
     const id = await pendingId(c.account.id);
-    await post(t.app, `/console/name-changes/${id}/decision`, { decision: 'approve', note: '' }, support.jar, {
-      from: `/console/name-changes/${id}`,
-    });
+    await post(
+      t.app,
+      `/console/name-changes/${id}/decision`,
+      { decision: 'approve', note: '' },
+      support.jar,
+      {
+        from: `/console/name-changes/${id}`,
+      },
+    );
     const after = await post(t.app, url, fields, c.jar);
     const words = pdfText(after.rawPayload);
     assert.ok(words.includes('Иван Петров'), words);
@@ -184,9 +195,15 @@ describe('name change requests', () => {
     );
     assert.equal(noNote.statusCode, 400);
     assert.match(text(noNote.body), /Enter a note telling the candidate why/);
-    const noDecision = await post(t.app, `/console/name-changes/${id}/decision`, { note: 'x' }, support.jar, {
-      from: `/console/name-changes/${id}`,
-    });
+    const noDecision = await post(
+      t.app,
+      `/console/name-changes/${id}/decision`,
+      { note: 'x' },
+      support.jar,
+      {
+        from: `/console/name-changes/${id}`,
+      },
+    );
     assert.equal(noDecision.statusCode, 400);
 
     const rejected = await post(
@@ -215,9 +232,15 @@ describe('name change requests', () => {
       other.jar,
     );
     assert.equal(stolen.statusCode, 404);
-    const withdrawn = await post(t.app, `/my-credentials/name-change/${second}/withdraw`, {}, c.jar, {
-      from: '/my-credentials/name-change',
-    });
+    const withdrawn = await post(
+      t.app,
+      `/my-credentials/name-change/${second}/withdraw`,
+      {},
+      c.jar,
+      {
+        from: '/my-credentials/name-change',
+      },
+    );
     assert.equal(withdrawn.statusCode, 303);
     const rows = await t.db
       .selectFrom('name_change_requests')
@@ -248,7 +271,10 @@ describe('name change requests', () => {
   test('only support agents (and admins) reach the queue', async () => {
     const c = await candidate('Cat', 'Candidate');
     assert.equal((await get(t.app, '/console/name-changes', c.jar)).statusCode, 403);
-    const manager = await givenAccount(t.app, { roles: ['program_manager'], totpSecret: newTotpSecret() });
+    const manager = await givenAccount(t.app, {
+      roles: ['program_manager'],
+      totpSecret: newTotpSecret(),
+    });
     const jar = cookieJar();
     await signIn(t, jar, manager, { ip: freshIp() });
     assert.equal((await get(t.app, '/console/name-changes', jar)).statusCode, 403);

@@ -363,7 +363,7 @@ export class CertificateService {
 
   /** Creates or changes a credential's template; every image is checked by content and by a trial render. */
   async saveTemplate(
-    actor: Principal,
+    actor: Pick<Principal, 'userId'>,
     code: string,
     input: TemplateInput,
     ip: string,

@@ -91,7 +91,7 @@ export class NameChangeService {
   }
 
   async submit(
-    principal: Principal,
+    principal: Pick<Principal, 'userId'>,
     input: NameChangeInput,
   ): Promise<{ ok: true; id: number } | { ok: false; problems: FieldProblem[] }> {
     const givenName = (input.givenName ?? '').trim();
@@ -154,7 +154,7 @@ export class NameChangeService {
     return { ok: true, id };
   }
 
-  async withdraw(principal: Principal, id: number): Promise<void> {
+  async withdraw(principal: Pick<Principal, 'userId'>, id: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const row = await repo.lockRequest(trx, id);
       if (!row || row.user_id !== principal.userId) throw notFound();
@@ -199,9 +199,7 @@ export class NameChangeService {
     };
   }
 
-  async forReview(
-    id: number,
-  ): Promise<
+  async forReview(id: number): Promise<
     NameChangeView & {
       candidateNumber: string;
       username: string;
@@ -228,7 +226,7 @@ export class NameChangeService {
    * event, the audit and the email to the candidate.
    */
   async decide(
-    actor: Principal,
+    actor: Pick<Principal, 'userId'>,
     id: number,
     decision: 'approve' | 'reject',
     note: string | undefined,
