@@ -21,6 +21,7 @@ import accounts from './features/accounts/index.ts';
 import catalog from './features/catalog/index.ts';
 import progress from './features/progress/index.ts';
 import credentialsSharing from './features/credentials/sharing.plugin.ts';
+import credentials from './features/credentials/index.ts';
 import admin from './features/admin/index.tsx';
 import home from './features/home/index.tsx';
 import badges from './features/credentials/badges.plugin.ts';
@@ -160,6 +161,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(progress);
   await app.register(badges);
   await app.register(credentialsSharing);
+  await app.register(credentials);
   await app.register(home);
   await app.register(admin);
 

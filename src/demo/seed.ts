@@ -11,6 +11,7 @@ import {
 import { seedBadgesDemo } from './badges.ts';
 import { seedProgram } from './program.ts';
 import { seedSharing } from './sharing.ts';
+import { seedCertificates } from './certificates.ts';
 
 /**
  * The demo program: a fictional vendor, its privacy notice, one account per
@@ -175,5 +176,6 @@ export async function seedDemo(app: App): Promise<boolean> {
   }
   await seedBadgesDemo(app, manager, now);
   await seedSharing(app, ids);
+  await seedCertificates(app, ids);
   return true;
 }

@@ -224,6 +224,8 @@ export async function updateUser(
     totp_secret: string | null;
     totp_enabled_at: Date | null;
     totp_last_step: number | null;
+    given_name: string;
+    family_name: string;
   }>,
 ): Promise<void> {
   await db

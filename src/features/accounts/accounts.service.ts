@@ -9,7 +9,8 @@ import {
   randomToken,
 } from '../../platform/auth/tokens.ts';
 import type { Database } from '../../platform/db/database.ts';
-import type { Role } from '../../platform/db/schema.ts';
+import type { DB, Role } from '../../platform/db/schema.ts';
+import type { Transaction } from 'kysely';
 import { AppError, ValidationError, type FieldProblem } from '../../platform/http/errors.ts';
 import type { RateLimiter, RateRule } from '../../platform/http/rate-limit.ts';
 import { enqueueJob } from '../../platform/jobs/runner.ts';
@@ -833,6 +834,44 @@ export class AccountsService {
       createdAt: user.created_at,
       roles: await repo.rolesOf(this.db, userId),
     };
+  }
+
+  /**
+   * Changes the name on the account (the name printed on certificates), in
+   * the caller's transaction, with an audit event naming who and why. Used
+   * when support approves a name change request. Throws a ValidationError
+   * for a name registration would refuse.
+   */
+  async changeName(
+    trx: Transaction<DB>,
+    actorUserId: number,
+    userId: number,
+    name: { givenName: string; familyName: string },
+    reason: string,
+  ): Promise<void> {
+    const problems = [
+      ...checkName(name.givenName, 'givenName'),
+      ...checkName(name.familyName, 'familyName'),
+    ];
+    if (problems.length > 0) throw new ValidationError(problems);
+    const user = await repo.findUserByIdForUpdate(trx, userId);
+    if (!user) throw new AppError('NOT_FOUND', 404, 'error.notFound');
+    const after = { givenName: name.givenName.trim(), familyName: name.familyName.trim() };
+    await repo.updateUser(trx, userId, {
+      given_name: after.givenName,
+      family_name: after.familyName,
+    });
+    await recordAudit(trx, {
+      actorUserId,
+      action: 'accounts.name_changed',
+      subjectType: 'user',
+      subjectId: userId,
+      reason,
+      details: {
+        before: { givenName: user.given_name, familyName: user.family_name },
+        after,
+      },
+    });
   }
 
   searchUsers(query: string, page: number, pageSize = 25) {

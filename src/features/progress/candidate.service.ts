@@ -475,8 +475,8 @@ export class CandidateService {
     return build(progress.tree, progress.evaluation.root, described);
   }
 
-  /** Looks the referenced facts up, only among the candidate's own. */
-  private async evidenceDetails(
+  /** Looks the referenced facts up, only among the candidate's own (keyed `type:id`; other features use it too). */
+  async evidenceDetails(
     userId: number,
     refs: readonly EvidenceRef[],
     defs: ProgramDefinitions,

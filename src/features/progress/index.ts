@@ -44,6 +44,14 @@ export {
   type AwardStatusOutcome,
   type SkipReason,
 } from './award-status.ts';
+export {
+  CandidateService,
+  displayStatus,
+  type DisplayStatus,
+  type EvidenceDetail,
+} from './candidate.service.ts';
+/** View parts other features' candidate pages reuse (status tags, radios, text areas, file inputs). */
+export { FileField, Icon, Radios, StatusTag, TextArea } from './views/candidate/parts.tsx';
 export { REEVALUATE_CREDENTIAL_JOB, type SweepOptions, type SweepReport } from './sweep.ts';
 export type { ReevaluationTally } from './sweep.ts';
 

@@ -197,6 +197,15 @@ export function awardsOfUser(db: Executor, userId: number) {
     .execute();
 }
 
+export function awardOfUserByNumber(db: Executor, userId: number, credentialNumber: string) {
+  return db
+    .selectFrom('awards')
+    .select(awardColumns)
+    .where('user_id', '=', userId)
+    .where('credential_number', '=', credentialNumber)
+    .executeTakeFirst();
+}
+
 export function awardEventsOfUser(db: Executor, userId: number) {
   return db
     .selectFrom('award_events')

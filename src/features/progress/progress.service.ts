@@ -249,6 +249,17 @@ export class ProgressServiceImpl implements ProgressService {
         expiresAt: r.expires_at,
       })),
     };
+}
+
+  /**
+   * One award of the candidate by its credential number; undefined when the
+   * number is unknown or the award is someone else's (callers answer 404
+   * either way).
+   */
+  async awardOfUser(userId: number, credentialNumber: string): Promise<AwardView | undefined> {
+    const row = await repo.awardOfUserByNumber(this.db, userId, credentialNumber);
+    if (!row) return undefined;
+    return toAwardView(row, await this.catalog.definitions());
   }
 
   async history(

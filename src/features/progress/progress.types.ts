@@ -242,6 +242,8 @@ export interface ProgressService {
   ): Promise<CredentialProgress | undefined>;
   /** Every award of the candidate, newest first. */
   awardsOf(userId: number): Promise<AwardView[]>;
+  /** One award of the candidate by credential number; undefined if unknown or someone else's. */
+  awardOfUser(userId: number, credentialNumber: string): Promise<AwardView | undefined>;
   /** Every attempt, newest first, with retake information on failed ones. */
   history(userId: number, filter?: { examCode?: string; year?: number }): Promise<ResultView[]>;
 

@@ -503,6 +503,72 @@ export interface LogoDownloadsTable {
   at: Generated<Date>;
 }
 
+// ---------------------------------------------------------------- certificates and name changes
+
+export type CertificateImageType = 'image/png' | 'image/jpeg';
+
+export interface CertificateTemplatesTable {
+  id: Generated<number>;
+  credential_id: number;
+  version: Generated<number>;
+  signatory_name: Generated<string>;
+  signatory_title: Generated<string>;
+  background: Uint8Array | null;
+  background_type: CertificateImageType | null;
+  logo: Uint8Array | null;
+  logo_type: CertificateImageType | null;
+  signature: Uint8Array | null;
+  signature_type: CertificateImageType | null;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+}
+
+export interface CertificateRequestsTable {
+  id: Generated<number>;
+  user_id: number;
+  award_id: number;
+  paper: 'a4' | 'letter';
+  language: string;
+  delivery: 'download' | 'email' | 'both';
+  template_version: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface CertificateFilesTable {
+  award_id: number;
+  paper: 'a4' | 'letter';
+  language: string;
+  fingerprint: string;
+  pdf: Uint8Array;
+  created_at: Generated<Date>;
+}
+
+export type NameChangeStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
+
+export interface NameChangeRequestsTable {
+  id: Generated<number>;
+  user_id: number;
+  current_given_name: string;
+  current_family_name: string;
+  requested_given_name: string;
+  requested_family_name: string;
+  reason: string;
+  status: Generated<NameChangeStatus>;
+  decided_by: number | null;
+  decided_at: Date | null;
+  decision_note: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface NameChangeEventsTable {
+  id: Generated<number>;
+  request_id: number;
+  at: Generated<Date>;
+  actor_user_id: number | null;
+  kind: 'submitted' | 'approved' | 'rejected' | 'withdrawn';
+  note: string | null;
+}
+
 export interface DB {
   program: ProgramTable;
   privacy_notices: PrivacyNoticesTable;
@@ -545,6 +611,11 @@ export interface DB {
   logo_guidelines: LogoGuidelinesTable;
   logo_acceptances: LogoAcceptancesTable;
   logo_downloads: LogoDownloadsTable;
+  certificate_templates: CertificateTemplatesTable;
+  certificate_requests: CertificateRequestsTable;
+  certificate_files: CertificateFilesTable;
+  name_change_requests: NameChangeRequestsTable;
+  name_change_events: NameChangeEventsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
