@@ -110,6 +110,17 @@ describe('support tickets: candidate side', () => {
         /photo\.png must be a PDF, PNG or JPEG/,
       ],
       [
+        'over 5 MB',
+        [
+          {
+            name: 'huge.pdf',
+            type: 'application/pdf',
+            bytes: Buffer.concat([PDF_BYTES, Buffer.alloc(5 * 1024 * 1024)]),
+          },
+        ],
+        /huge\.pdf is larger than 5 MB/,
+      ],
+      [
         'four files',
         [1, 2, 3, 4].map((n) => ({ name: `s${n}.jpg`, type: 'image/jpeg', bytes: JPEG_BYTES })),
         /Attach 3 files or fewer/,

@@ -119,7 +119,7 @@ export function QueuePage({
           placeholder={t('queue.anyAge')}
           options={(Object.keys(AGE_FILTERS) as AgeFilter[]).map((a) => ({
             value: a,
-            label: t('queue.olderThan', { days: AGE_FILTERS[a] }),
+            label: t(`queue.age.${a}`),
           }))}
         />
         <div class="filter-form__actions">
@@ -299,7 +299,7 @@ export function AgentTicketPage({
             name="status"
             label={t('queue.setStatus')}
             form={{ ...form, values: { status: ticket.status } }}
-            options={STATUSES.filter((s) => s !== 'new' || ticket.status === 'new').map((s) => ({
+            options={STATUSES.filter((s) => s !== 'new').map((s) => ({
               value: s,
               label: statusLabel(ctx, s),
             }))}
