@@ -25,6 +25,7 @@ import credentials from './features/credentials/index.ts';
 import admin from './features/admin/index.tsx';
 import home from './features/home/index.tsx';
 import badges from './features/credentials/badges.plugin.ts';
+import support from './features/support/index.ts';
 
 /** What every feature may use; features reach it as `app.platform`. */
 export interface Platform {
@@ -163,6 +164,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(credentialsSharing);
   await app.register(credentials);
   await app.register(home);
+  await app.register(support);
   await app.register(admin);
 
   return app;

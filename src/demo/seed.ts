@@ -12,6 +12,7 @@ import { seedBadgesDemo } from './badges.ts';
 import { seedProgram } from './program.ts';
 import { seedSharing } from './sharing.ts';
 import { seedCertificates } from './certificates.ts';
+import { seedSupport } from './support.ts';
 
 /**
  * The demo program: a fictional vendor, its privacy notice, one account per
@@ -177,5 +178,6 @@ export async function seedDemo(app: App): Promise<boolean> {
   await seedBadgesDemo(app, manager, now);
   await seedSharing(app, ids);
   await seedCertificates(app, ids);
+  await seedSupport(app, ids);
   return true;
 }

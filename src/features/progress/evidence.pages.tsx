@@ -9,7 +9,7 @@ import { emptyForm, formWithProblems } from '../../platform/html/forms.tsx';
 import { registerNavItem } from '../../platform/html/nav.ts';
 import { isoDateIn } from './candidate.service.ts';
 import type { EvidenceService, StoredFile, SubmissionInput } from './evidence.service.ts';
-import { MAX_EVIDENCE_BYTES } from './file-type.ts';
+import { MAX_EVIDENCE_BYTES } from '../../platform/files/file-type.ts';
 import {
   EvidenceFormPage,
   EvidenceKindPage,

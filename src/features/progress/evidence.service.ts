@@ -3,7 +3,11 @@ import { recordAudit } from '../../platform/audit.ts';
 import { AppError, notFound, type FieldProblem } from '../../platform/http/errors.ts';
 import type { AccountsService } from '../accounts/index.ts';
 import type { CatalogApi, ProgramDefinitions } from '../catalog/index.ts';
-import { checkEvidenceFile, safeFileName, type EvidenceContentType } from './file-type.ts';
+import {
+  checkEvidenceFile,
+  safeFileName,
+  type EvidenceContentType,
+} from '../../platform/files/file-type.ts';
 import * as repo from './evidence.repository.ts';
 import type { Actor, ProgressService } from './progress.types.ts';
 

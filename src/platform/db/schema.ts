@@ -568,6 +568,75 @@ export interface NameChangeEventsTable {
   kind: 'submitted' | 'approved' | 'rejected' | 'withdrawn';
   note: string | null;
 }
+// Support: tickets, messages, attachments, saved replies, settings, help (features/support)
+export type SupportCategory =
+  'exam_registration' | 'results' | 'certificates' | 'account' | 'partner_program' | 'other';
+export type SupportStatus = 'new' | 'open' | 'waiting_on_candidate' | 'resolved' | 'closed';
+
+export interface SupportTicketsTable {
+  id: Generated<number>;
+  user_id: number | null;
+  requester_name: string | null;
+  requester_email: string | null;
+  category: SupportCategory;
+  subject: string;
+  status: Generated<SupportStatus>;
+  assignee_id: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  waiting_since: Date | null;
+  closed_at: Date | null;
+}
+
+export interface SupportMessagesTable {
+  id: Generated<number>;
+  ticket_id: number;
+  author_id: number | null;
+  author_kind: 'requester' | 'agent' | 'system';
+  internal: Generated<boolean>;
+  body: string;
+  created_at: Generated<Date>;
+}
+
+export interface SupportAttachmentsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  message_id: number;
+  file_name: string;
+  content_type: 'application/pdf' | 'image/png' | 'image/jpeg';
+  file_size: number;
+  file: Uint8Array;
+  created_at: Generated<Date>;
+}
+
+export interface SupportSavedRepliesTable {
+  id: Generated<number>;
+  title: string;
+  body: string;
+  updated_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SupportSettingsTable {
+  id: number;
+  auto_close_days: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export interface HelpArticlesTable {
+  id: Generated<number>;
+  slug: string;
+  topic: string;
+  title: string;
+  body: string;
+  position: Generated<number>;
+  published: Generated<boolean>;
+  updated_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+// Support: end
 
 export interface DB {
   program: ProgramTable;
@@ -616,6 +685,12 @@ export interface DB {
   certificate_files: CertificateFilesTable;
   name_change_requests: NameChangeRequestsTable;
   name_change_events: NameChangeEventsTable;
+  support_tickets: SupportTicketsTable;
+  support_messages: SupportMessagesTable;
+  support_attachments: SupportAttachmentsTable;
+  support_saved_replies: SupportSavedRepliesTable;
+  support_settings: SupportSettingsTable;
+  help_articles: HelpArticlesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

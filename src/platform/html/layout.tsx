@@ -82,6 +82,11 @@ export function Layout({
             <nav aria-label={t('layout.footerNav')}>
               <ul>
                 <li>
+                  <a href="/help" safe>
+                    {t('nav.help')}
+                  </a>
+                </li>
+                <li>
                   <a href="/privacy" safe>
                     {t('nav.privacy')}
                   </a>

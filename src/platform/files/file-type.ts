@@ -1,5 +1,5 @@
 /**
- * What an uploaded evidence file really is, judged by its first bytes (its
+ * What an uploaded file (evidence, support attachments) really is, judged by its first bytes (its
  * "magic number"), never by its name or the type the browser declared: both
  * are chosen by the sender. Pure: no I/O.
  *
