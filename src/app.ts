@@ -22,6 +22,7 @@ import catalog from './features/catalog/index.ts';
 import progress from './features/progress/index.ts';
 import admin from './features/admin/index.tsx';
 import home from './features/home/index.tsx';
+import profile from './features/profile/index.ts';
 
 /** What every feature may use; features reach it as `app.platform`. */
 export interface Platform {
@@ -157,6 +158,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(catalog);
   await app.register(progress);
   await app.register(home);
+  await app.register(profile);
   await app.register(admin);
 
   return app;
