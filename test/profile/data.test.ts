@@ -66,7 +66,7 @@ describe('your data: export and account deletion', () => {
     // A result and an award, as the progress feature would have recorded them.
     const exam = await givenExam(t.db);
     const credential = await givenCredential(t.db, {
-      requirements: [{ tree: examTree('e', exam.code) }],
+      requirements: [{ tree: examTree(exam.code) }],
     });
     await t.db
       .insertInto('results')
