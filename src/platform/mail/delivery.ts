@@ -75,6 +75,29 @@ export class MailDelivery {
     this.policy = policy;
   }
 
+  /**
+   * A stored message as it would be sent: the unsubscribe slot filled with the
+   * person's link (for the development mailbox, where mail never leaves).
+   */
+  async preview(mail: {
+    id: number;
+    user_id: number | null;
+    category: string;
+    html: string;
+    text: string;
+  }): Promise<{ html: string; text: string }> {
+    const decision =
+      mail.category !== 'transactional' && this.policy
+        ? await this.policy({ id: mail.id, userId: mail.user_id, category: mail.category })
+        : undefined;
+    const url =
+      (decision?.send ? decision.unsubscribeUrl : undefined) ?? `${this.config.publicUrl}/privacy`;
+    return {
+      html: withUnsubscribeUrl(mail.html, escapeHtml(url)),
+      text: withUnsubscribeUrl(mail.text, url),
+    };
+  }
+
   get enabled(): boolean {
     return this.transport !== undefined;
   }
