@@ -1,7 +1,20 @@
 import assert from 'node:assert/strict';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
 import { browserTest, startServer } from '../helpers/browser.ts';
 import { createTestApp } from '../helpers/app.ts';
 import { givenAccount, givenProgram } from '../helpers/accounts.ts';
+
+async function assertAccessible(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  const problems = results.violations.map(
+    (v) =>
+      `${label}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+  assert.deepEqual(problems, [], problems.join('\n'));
+}
 
 // A candidate edits their contact details in Chromium: a phone number that is
 // not one is refused beside the field with the input kept, then fixed and saved;
@@ -42,6 +55,7 @@ browserTest(
       assert.equal(await page.getByLabel('Company (optional)').inputValue(), 'Baker Consulting');
       await page.locator('.error-summary a[href="#f-phone"]').click();
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-phone');
+      await assertAccessible(page, '/profile with errors');
 
       await page.getByLabel('Phone number (optional)').fill('020 7946 0958');
       await page.getByRole('button', { name: 'Save contact details' }).click();
@@ -54,6 +68,11 @@ browserTest(
       assert.match(table, /Phone number/);
       assert.match(table, /\+44 2079460958/);
       assert.match(table, /Baker Consulting/);
+      await assertAccessible(page, '/profile/history');
+      for (const path of ['/profile', '/profile/demographics', '/privacy']) {
+        await page.goto(`${base}${path}`);
+        await assertAccessible(page, path);
+      }
     } finally {
       await t.close();
     }

@@ -31,7 +31,7 @@ const MAX_NOTICE_LENGTH = 100_000;
 
 export const PRIVACY_RATE = {
   exports: { name: 'profile:export', limit: 5, windowSeconds: 86_400 },
-  unsubscribe: { name: 'profile:unsubscribe', limit: 60, windowSeconds: 600 },
+  unsubscribeFailures: { name: 'profile:unsubscribe-failures', limit: 30, windowSeconds: 600 },
 } satisfies Record<string, RateRule>;
 
 export type Preferences = Record<PreferenceCategory, boolean>;
@@ -203,9 +203,13 @@ export class PrivacyService {
 
   /** One-click unsubscribe: the token is the proof, no session needed. False for a bad link. */
   async unsubscribe(userId: number, category: string, token: string, ip: string): Promise<boolean> {
-    await this.limiter.consume(PRIVACY_RATE.unsubscribe, ip);
-    if (!this.isValidUnsubscribe(userId, category, token) || !isPreferenceCategory(category))
+    // Only failures count against an address: mail providers send every one-click POST of
+    // their users from a few addresses, and a genuine link must always work.
+    await this.limiter.check(PRIVACY_RATE.unsubscribeFailures, ip);
+    if (!this.isValidUnsubscribe(userId, category, token) || !isPreferenceCategory(category)) {
+      await this.limiter.consume(PRIVACY_RATE.unsubscribeFailures, ip);
       return false;
+    }
     const exists = await this.db
       .selectFrom('users')
       .select('id')
