@@ -26,6 +26,7 @@ import admin from './features/admin/index.tsx';
 import home from './features/home/index.tsx';
 import badges from './features/credentials/badges.plugin.ts';
 import support from './features/support/index.ts';
+import profile from './features/profile/index.ts';
 
 /** What every feature may use; features reach it as `app.platform`. */
 export interface Platform {
@@ -165,6 +166,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(credentials);
   await app.register(home);
   await app.register(support);
+  await app.register(profile);
   await app.register(admin);
 
   return app;

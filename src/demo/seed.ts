@@ -13,6 +13,7 @@ import { seedProgram } from './program.ts';
 import { seedSharing } from './sharing.ts';
 import { seedCertificates } from './certificates.ts';
 import { seedSupport } from './support.ts';
+import { seedProfile } from './profile.ts';
 
 /**
  * The demo program: a fictional vendor, its privacy notice, one account per
@@ -179,5 +180,6 @@ export async function seedDemo(app: App): Promise<boolean> {
   await seedSharing(app, ids);
   await seedCertificates(app, ids);
   await seedSupport(app, ids);
+  await seedProfile(app, ids, now);
   return true;
 }

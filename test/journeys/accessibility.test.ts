@@ -35,6 +35,8 @@ browserTest(
         familyName: 'Hart',
         country: 'IE',
         password: 'a perfectly fine passphrase',
+        // Without it, the privacy notice in force is asked for first (features/profile).
+        acceptPrivacy: true,
       });
       const base = await startServer(t.app);
       for (const path of [

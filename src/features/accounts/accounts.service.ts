@@ -986,6 +986,151 @@ export class AccountsService {
       return { id, candidateNumber };
     });
   }
+
+  // ---------------------------------------------------------------- for the profile feature
+  // The profile feature changes a person's fields of `users` and their consents only
+  // through these, in the caller's transaction.
+
+  /** What the profile pages show and change of the account. */
+  async profileAccount(db: repo.Executor, userId: number) {
+    const user = await repo.findUserById(db, userId);
+    if (!user) throw new AppError('NOT_FOUND', 404, 'error.notFound');
+    return {
+      id: user.id,
+      candidateNumber: user.candidate_number,
+      username: user.username,
+      email: user.email,
+      givenName: user.given_name,
+      familyName: user.family_name,
+      country: user.country,
+      locale: user.locale,
+      timeZone: user.time_zone,
+      marketingOptIn: user.marketing_opt_in,
+      status: user.status,
+      createdAt: user.created_at,
+    };
+  }
+
+  /** Country, preferred language and time zone, as validated by the caller. */
+  async updateProfileFields(
+    db: repo.Executor,
+    userId: number,
+    values: { country: string; locale: string; timeZone: string },
+  ): Promise<void> {
+    await db
+      .updateTable('users')
+      .set({
+        country: values.country,
+        locale: values.locale,
+        time_zone: values.timeZone,
+        updated_at: new Date(),
+      })
+      .where('id', '=', userId)
+      .execute();
+  }
+
+  /** Marketing opt-in (program news): the flag and a consent record of the change. */
+  async setMarketingOptIn(db: repo.Executor, userId: number, optIn: boolean): Promise<void> {
+    await db
+      .updateTable('users')
+      .set({ marketing_opt_in: optIn, updated_at: new Date() })
+      .where('id', '=', userId)
+      .execute();
+    await repo.insertConsent(db, { userId, kind: 'marketing', version: null, granted: optIn });
+  }
+
+  async recordPrivacyNoticeAcceptance(
+    db: repo.Executor,
+    userId: number,
+    version: number,
+  ): Promise<void> {
+    await repo.insertConsent(db, { userId, kind: 'privacy_notice', version, granted: true });
+  }
+
+  /** The newest privacy notice version the person has accepted, or null. */
+  acceptedPrivacyNoticeVersion(db: repo.Executor, userId: number): Promise<number | null> {
+    return repo.acceptedNoticeVersion(db, userId);
+  }
+
+  /** Every consent given or withdrawn, newest first. */
+  consentHistory(db: repo.Executor, userId: number) {
+    return db
+      .selectFrom('consents')
+      .select(['kind', 'privacy_notice_version', 'granted', 'at'])
+      .where('user_id', '=', userId)
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+  }
+
+  /** Everything accounts holds about a person, for their data export (no secrets). */
+  async exportAccount(db: repo.Executor, userId: number) {
+    const user = await this.profileAccount(db, userId);
+    const roles = await db
+      .selectFrom('user_roles')
+      .select(['role', 'granted_at'])
+      .where('user_id', '=', userId)
+      .execute();
+    const sessions = await db
+      .selectFrom('sessions')
+      .select(['created_at', 'last_seen_at', 'expires_at', 'ip', 'user_agent'])
+      .where('user_id', '=', userId)
+      .execute();
+    const twoFactor = await db
+      .selectFrom('users')
+      .select(['totp_enabled_at', 'email_verified_at', 'password_changed_at'])
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow();
+    return {
+      ...user,
+      emailVerifiedAt: twoFactor.email_verified_at,
+      passwordChangedAt: twoFactor.password_changed_at,
+      twoFactorEnabledAt: twoFactor.totp_enabled_at,
+      roles,
+      sessions,
+      consents: await this.consentHistory(db, userId),
+    };
+  }
+
+  /**
+   * Erases a person's account data for an approved deletion request: sign-in
+   * is impossible afterwards (no password, no second factor, disabled, every
+   * session and token gone), the username and email become placeholders, and
+   * the name is kept for award verification only when the program's policy says so.
+   */
+  async anonymizeUser(
+    db: repo.Executor,
+    userId: number,
+    options: { keepName: boolean },
+  ): Promise<void> {
+    const user = await repo.findUserById(db, userId);
+    if (!user) throw new AppError('NOT_FOUND', 404, 'error.notFound');
+    const placeholder = `deleted-${user.id}`;
+    await db
+      .updateTable('users')
+      .set({
+        username: placeholder,
+        email: `${placeholder}@deleted.invalid`,
+        email_verified_at: null,
+        ...(options.keepName ? {} : { given_name: 'Deleted', family_name: 'account' }),
+        password_hash: null,
+        password_changed_at: null,
+        totp_secret: null,
+        totp_enabled_at: null,
+        totp_last_step: null,
+        marketing_opt_in: false,
+        status: 'disabled',
+        time_zone: 'UTC',
+        locale: 'en',
+        updated_at: new Date(),
+      })
+      .where('id', '=', userId)
+      .execute();
+    await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    await db.deleteFrom('account_tokens').where('user_id', '=', userId).execute();
+    await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+    await db.deleteFrom('user_roles').where('user_id', '=', userId).execute();
+  }
 }
 
 function recipient(user: {

@@ -7,6 +7,7 @@ import { registerAccountApi } from './accounts.api.ts';
 export { AccountsService, type NewAccount, type PartnerLookup } from './accounts.service.ts';
 export { totpCode } from './totp.ts';
 export { checkName } from './account-rules.ts';
+export { safeNextPath } from './account-rules.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -239,7 +239,7 @@ export default fp(
               subject: m.subject,
               createdAt: m.created_at,
               status: m.status,
-              text: m.text,
+              text: (await mail.preview(m)).text,
             }}
           />,
         );
@@ -255,7 +255,7 @@ export default fp(
           )
           .header('cache-control', 'no-store')
           .type('text/html; charset=utf-8')
-          .send(m.html);
+          .send((await mail.preview(m)).html);
       });
     }
   },

@@ -638,6 +638,77 @@ export interface HelpArticlesTable {
 }
 // Support: end
 
+// ---------------------------------------------------------------- profile (src/features/profile)
+
+export interface ProfileSettingsTable {
+  id: number;
+  review_interval_months: number | null;
+  deletion_award_name: Generated<'keep' | 'remove'>;
+  updated_at: Generated<Date>;
+}
+
+export interface ProfileContactsTable {
+  user_id: number;
+  address_line1: string | null;
+  address_line2: string | null;
+  city: string | null;
+  region: string | null;
+  postal_code: string | null;
+  phone: string | null;
+  company: string | null;
+  job_title: string | null;
+  confirmed_at: Date | null;
+  review_prompted_at: Date | null;
+  history_salt: string;
+  updated_at: Generated<Date>;
+}
+
+export interface DemographicQuestionsTable {
+  id: Generated<number>;
+  prompt: string;
+  options: ColumnType<string[], string, string>;
+  required: Generated<boolean>;
+  position: Generated<number>;
+  status: Generated<'active' | 'retired'>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface DemographicAnswersTable {
+  user_id: number;
+  question_id: number;
+  answer: string;
+  updated_at: Generated<Date>;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: number;
+  category: 'exam_reminders' | 'expiry_reminders';
+  enabled: boolean;
+  updated_at: Generated<Date>;
+}
+
+export interface DataExportsTable {
+  id: Generated<number>;
+  user_id: number;
+  status: Generated<'queued' | 'ready' | 'failed' | 'expired'>;
+  content: Uint8Array | null;
+  created_at: Generated<Date>;
+  ready_at: Date | null;
+  expires_at: Date | null;
+}
+
+export interface DeletionRequestsTable {
+  id: Generated<number>;
+  user_id: number;
+  status: Generated<'pending' | 'approved' | 'rejected' | 'cancelled'>;
+  reason: string | null;
+  requested_at: Generated<Date>;
+  decided_by: number | null;
+  decided_at: Date | null;
+  decision_note: string | null;
+}
+
 export interface DB {
   program: ProgramTable;
   privacy_notices: PrivacyNoticesTable;
@@ -691,6 +762,13 @@ export interface DB {
   support_saved_replies: SupportSavedRepliesTable;
   support_settings: SupportSettingsTable;
   help_articles: HelpArticlesTable;
+  profile_settings: ProfileSettingsTable;
+  profile_contacts: ProfileContactsTable;
+  demographic_questions: DemographicQuestionsTable;
+  demographic_answers: DemographicAnswersTable;
+  notification_preferences: NotificationPreferencesTable;
+  data_exports: DataExportsTable;
+  deletion_requests: DeletionRequestsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

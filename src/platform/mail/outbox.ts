@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { escapeHtml } from '@kitajs/html';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, OutboxAttachment } from '../db/schema.ts';
+import { translator } from '../i18n/i18n.ts';
 import type { ProgramInfo } from '../program.ts';
 
 /**
@@ -27,8 +28,15 @@ export interface QueueEmailInput {
   readonly content: EmailContent;
   readonly headers?: Record<string, string>;
   readonly attachments?: readonly OutboxAttachment[];
-  /** Strings for the layout's footer, in the recipient's language. */
-  readonly footer: { readonly sentBy: string; readonly help: string };
+  /**
+   * Strings for the layout's footer, in the recipient's language. Mail that is
+   * not transactional also gets an unsubscribe line (`unsubscribe` labels it).
+   */
+  readonly footer: {
+    readonly sentBy: string;
+    readonly help: string;
+    readonly unsubscribe?: string;
+  };
   /** Not sent before this time (spreads a large batch out); default: as soon as possible. */
   readonly notBefore?: Date;
 }
@@ -44,7 +52,8 @@ export async function queueEmail(
   program: ProgramInfo,
   input: QueueEmailInput,
 ): Promise<number> {
-  const { html, text } = renderEmail(program, input.content, input.footer);
+  const category = input.category ?? 'transactional';
+  const { html, text } = renderEmail(program, input.content, input.footer, category);
   const row = await db
     .insertInto('outbox')
     .values({
@@ -58,7 +67,7 @@ export async function queueEmail(
       headers: JSON.stringify(input.headers ?? {}),
       attachments: JSON.stringify(input.attachments ?? []),
       template: input.template,
-      category: input.category ?? 'transactional',
+      category,
       ...(input.notBefore ? { next_attempt_at: input.notBefore } : {}),
     })
     .returning('id')
@@ -66,11 +75,23 @@ export async function queueEmail(
   return row.id;
 }
 
+/**
+ * Where the unsubscribe URL of a non-transactional email goes. Delivery fills
+ * it with the person's one-click link (`delivery.ts`), which needs the
+ * installation secret that queueing does not have.
+ */
+export const UNSUBSCRIBE_URL_SLOT = '%%LAUREL_UNSUBSCRIBE_URL%%';
+
 export function renderEmail(
   program: ProgramInfo,
   content: EmailContent,
   footer: QueueEmailInput['footer'],
+  category = 'transactional',
 ): { html: string; text: string } {
+  const unsubscribeLabel =
+    category === 'transactional'
+      ? undefined
+      : (footer.unsubscribe ?? translator('en')('profile.mail.unsubscribeFooter'));
   const textParts = [
     content.greeting ?? '',
     ...content.paragraphs,
@@ -79,6 +100,7 @@ export function renderEmail(
     '--',
     footer.sentBy,
     footer.help,
+    unsubscribeLabel ? `${unsubscribeLabel}: ${UNSUBSCRIBE_URL_SLOT}` : '',
   ].filter(Boolean);
   const text = textParts.join('\n\n') + '\n';
 
@@ -101,7 +123,11 @@ ${
 }
 ${(content.afterAction ?? []).map(p).join('\n')}
 </td></tr>
-<tr><td style="padding:16px 24px;border-top:1px solid #d0d7de;font-size:13px;color:#57606a">${escapeHtml(footer.sentBy)}<br>${escapeHtml(footer.help)}</td></tr>
+<tr><td style="padding:16px 24px;border-top:1px solid #d0d7de;font-size:13px;color:#57606a">${escapeHtml(footer.sentBy)}<br>${escapeHtml(footer.help)}${
+    unsubscribeLabel
+      ? `<br><a href="${UNSUBSCRIBE_URL_SLOT}" style="color:#57606a">${escapeHtml(unsubscribeLabel)}</a>`
+      : ''
+  }</td></tr>
 </table></td></tr></table></body></html>`;
   return { html, text };
 }
