@@ -393,6 +393,20 @@ export interface AwardRemindersTable {
   sent_at: Generated<Date>;
 }
 
+export type ApiScope = 'results' | 'appointments' | 'candidates';
+
+export interface ApiKeysTable {
+  id: Generated<number>;
+  name: string;
+  prefix: string;
+  key_hash: Buffer;
+  scopes: ColumnType<ApiScope[], ApiScope[], ApiScope[]>;
+  provider: string | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  revoked_by: number | null;
 // ---------------------------------------------------------------- scheduling
 
 export interface SchedulingSettingsTable {
@@ -534,6 +548,7 @@ export interface DB {
   awards: AwardsTable;
   award_events: AwardEventsTable;
   award_reminders: AwardRemindersTable;
+  api_keys: ApiKeysTable;
   scheduling_settings: SchedulingSettingsTable;
   test_centers: TestCentersTable;
   sittings: SittingsTable;
