@@ -407,6 +407,8 @@ export interface ApiKeysTable {
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
   revoked_by: number | null;
+}
+
 // ---------------------------------------------------------------- scheduling
 
 export interface SchedulingSettingsTable {
