@@ -3,9 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { registerNavItem } from '../../platform/html/nav.ts';
 import { registerCandidatePages } from './candidate.pages.tsx';
 import { registerConsolePages } from './console.pages.tsx';
+import { registerProviderPages } from './providers.pages.tsx';
+import { ProvidersService } from './providers.service.ts';
+import { registerSchedulingApi } from './scheduling.api.ts';
 import { REMINDER_JOB, SchedulingService } from './scheduling.service.ts';
 
 export { SchedulingService, REMINDER_JOB } from './scheduling.service.ts';
+export { ProvidersService, type ProviderView } from './providers.service.ts';
 export type * from './scheduling.types.ts';
 
 declare module 'fastify' {
@@ -46,8 +50,21 @@ export default fp(
       roles: ['program_manager'],
       order: 41,
     });
-    registerCandidatePages(app, service, async () => []);
+    const providers = new ProvidersService({
+      db,
+      catalog: app.catalog,
+      secretKey: config.secretKey,
+      publicUrl: config.publicUrl,
+    });
+    registerCandidatePages(app, service, () => providers.providerExams());
     registerConsolePages(app, service);
+    registerProviderPages(app, providers, async () =>
+      (await service.bookableExams()).map((e) => ({
+        value: e.code,
+        label: `${e.code} – ${e.title}`,
+      })),
+    );
+    registerSchedulingApi(app, providers);
   },
   { name: 'scheduling', dependencies: ['catalog', 'progress', 'accounts'] },
 );
