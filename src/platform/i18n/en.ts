@@ -1223,7 +1223,8 @@ export const en = {
   'scheduling.e.alreadyBookedShort': 'You already have an appointment for this exam.',
   'scheduling.e.sameSitting': 'Your appointment is already at this sitting. Choose another one.',
   'scheduling.e.passed': 'You passed {exam}. It cannot be taken again.',
-  'scheduling.e.retakeFrom': 'You may retake {exam} from {date}. Choose a sitting on or after that day.',
+  'scheduling.e.retakeFrom':
+    'You may retake {exam} from {date}. Choose a sitting on or after that day.',
   'scheduling.e.voucherUnknown': 'This voucher code is not valid. Check it and try again.',
   'scheduling.e.voucherUsed': 'This voucher code has been used already.',
   'scheduling.e.voucherExpired': 'This voucher code has expired.',
@@ -1300,18 +1301,23 @@ export const en = {
   'scheduling.appointment.cancel': 'Cancel this appointment',
   'scheduling.appointment.tooLate':
     'It is too late to change this appointment online. Contact support if you cannot attend.',
-  'scheduling.appointment.providerManaged': 'This appointment is managed by {provider}. Change it on their site.',
+  'scheduling.appointment.providerManaged':
+    'This appointment is managed by {provider}. Change it on their site.',
   'scheduling.reschedule.title': 'Choose a new sitting',
-  'scheduling.reschedule.lead': 'Your appointment for {exam} is on {when}. Choose the sitting to move it to.',
+  'scheduling.reschedule.lead':
+    'Your appointment for {exam} is on {when}. Choose the sitting to move it to.',
   'scheduling.reschedule.none': 'There is no other open sitting for this exam at the moment.',
   'scheduling.reschedule.move': 'Move to this sitting',
-  'scheduling.reschedule.moveTo': 'Move my appointment to {when}',
+  'scheduling.reschedule.moveTo': 'Move to this sitting: {when}',
   'scheduling.cancel.title': 'Cancel your appointment?',
-  'scheduling.cancel.lead': 'Your appointment for {exam} on {when} will be cancelled and your seat given up.',
-  'scheduling.cancel.voucherBack': 'Your voucher code will be given back, and you can use it again.',
+  'scheduling.cancel.lead':
+    'Your appointment for {exam} on {when} will be cancelled and your seat given up.',
+  'scheduling.cancel.voucherBack':
+    'Your voucher code will be given back, and you can use it again.',
   'scheduling.cancel.submit': 'Cancel the appointment',
   'scheduling.cancel.keep': 'Keep it',
-  'scheduling.flash.booked': 'Your exam is booked. We sent a confirmation email with a calendar file.',
+  'scheduling.flash.booked':
+    'Your exam is booked. We sent a confirmation email with a calendar file.',
   'scheduling.flash.rescheduled': 'Your appointment was moved. We sent you the new details.',
   'scheduling.flash.cancelled': 'Your appointment was cancelled.',
   'scheduling.flash.sittingCreated': 'The sitting was created.',
@@ -1343,8 +1349,8 @@ export const en = {
   'scheduling.roster.empty': 'No one has booked this sitting yet.',
   'scheduling.roster.attended': 'Attended',
   'scheduling.roster.noShow': 'No-show',
-  'scheduling.roster.attendedFor': '{name} attended',
-  'scheduling.roster.noShowFor': '{name} did not show up',
+  'scheduling.roster.attendedFor': 'Attended: {name}',
+  'scheduling.roster.noShowFor': 'No-show: {name}',
   'scheduling.settings.title': 'Scheduling policy',
   'scheduling.settings.deadline': 'Hours before the start when changes close',
   'scheduling.settings.deadlineHint':
@@ -1357,7 +1363,8 @@ export const en = {
   'scheduling.centers.name': 'Name',
   'scheduling.centers.address': 'Street address',
   'scheduling.centers.accessibility': 'Accessibility notes (optional)',
-  'scheduling.centers.accessibilityHint': 'Step-free access, lifts, parking: candidates see this when booking.',
+  'scheduling.centers.accessibilityHint':
+    'Step-free access, lifts, parking: candidates see this when booking.',
   'scheduling.centers.activeLabel': 'Open for new sittings',
   'scheduling.centers.open': 'Open',
   'scheduling.centers.closed': 'Closed',
@@ -1400,7 +1407,8 @@ export const en = {
   'scheduling.providers.urlHint': 'The address the provider gave for the hand-off form (https).',
   'scheduling.providers.clientCode': 'Client code',
   'scheduling.providers.passphrase': 'Shared passphrase',
-  'scheduling.providers.passphraseHint': 'At least 8 characters. Stored encrypted and never shown again.',
+  'scheduling.providers.passphraseHint':
+    'At least 8 characters. Stored encrypted and never shown again.',
   'scheduling.providers.passphraseKeep': 'Leave empty to keep the current passphrase.',
   'scheduling.providers.timeout': 'Session timeout in minutes',
   'scheduling.providers.exams': 'Exams this provider delivers',
@@ -1419,7 +1427,8 @@ export const en = {
   'scheduling.pv.timeout': 'Enter a whole number of minutes from 1 to 1440',
   'scheduling.pv.examTaken': '{exam} is delivered by another provider already',
   'scheduling.handoff.title': 'Continue to {provider}',
-  'scheduling.handoff.lead': 'We are taking you to {provider} to book your exam. You will not need to sign in again.',
+  'scheduling.handoff.lead':
+    'We are taking you to {provider} to book your exam. You will not need to sign in again.',
   'scheduling.handoff.continue': 'Continue to {provider}',
   'scheduling.api.noProvider': 'This API key does not belong to an active delivery provider.',
   'scheduling.api.examNotDelivered': 'This exam is not delivered by your organization',
