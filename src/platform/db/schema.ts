@@ -481,6 +481,73 @@ export interface LogoGuidelinesTable {
   credential_id: number;
   version: number;
   body: string;
+}
+
+// ---------------------------------------------------------------- scheduling
+
+export interface SchedulingSettingsTable {
+  id: number;
+  change_deadline_hours: number;
+  updated_at: Generated<Date>;
+}
+
+export interface TestCentersTable {
+  id: Generated<number>;
+  name: string;
+  address: string;
+  city: string;
+  country: string;
+  time_zone: string;
+  accessibility: string;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SittingsTable {
+  id: Generated<number>;
+  delivery: 'test_center' | 'online_proctored';
+  test_center_id: number | null;
+  starts_at: Date;
+  duration_minutes: number;
+  time_zone: string;
+  seats: number;
+  booked: Generated<number>;
+  status: Generated<'scheduled' | 'cancelled'>;
+  notes: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SittingExamsTable {
+  sitting_id: number;
+  exam_id: number;
+}
+
+export interface DeliveryProvidersTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  scheduling_url: string;
+  client_code: string;
+  passphrase_sealed: string;
+  session_timeout_minutes: Generated<number>;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ProviderExamsTable {
+  exam_id: number;
+  provider_id: number;
+}
+
+export interface VoucherBatchesTable {
+  id: Generated<number>;
+  name: string;
+  discount_percent: number;
+  expires_at: Date;
+  email_domain: string | null;
   created_by: number | null;
   created_at: Generated<Date>;
 }
@@ -614,6 +681,45 @@ export interface SupportSavedRepliesTable {
   title: string;
   body: string;
   updated_by: number | null;
+}
+
+export interface VoucherBatchExamsTable {
+  batch_id: number;
+  exam_id: number;
+}
+
+export interface VouchersTable {
+  id: Generated<number>;
+  batch_id: number;
+  code: string;
+  used_at: Date | null;
+  used_by: number | null;
+}
+
+export type AppointmentStatus = 'booked' | 'cancelled' | 'completed' | 'no_show';
+
+export interface AppointmentsTable {
+  id: Generated<number>;
+  user_id: number;
+  exam_id: number;
+  sitting_id: number | null;
+  provider_id: number | null;
+  provider_ref: string | null;
+  confirmation_number: string;
+  calendar_uid: string;
+  sequence: Generated<number>;
+  status: Generated<AppointmentStatus>;
+  starts_at: Date;
+  duration_minutes: number;
+  time_zone: string;
+  location: Generated<string>;
+  voucher_id: number | null;
+  price_cents: number | null;
+  currency: string | null;
+  rescheduled_at: Date | null;
+  cancelled_at: Date | null;
+  attendance_marked_by: number | null;
+  attendance_marked_at: Date | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -769,6 +875,16 @@ export interface DB {
   notification_preferences: NotificationPreferencesTable;
   data_exports: DataExportsTable;
   deletion_requests: DeletionRequestsTable;
+  scheduling_settings: SchedulingSettingsTable;
+  test_centers: TestCentersTable;
+  sittings: SittingsTable;
+  sitting_exams: SittingExamsTable;
+  delivery_providers: DeliveryProvidersTable;
+  provider_exams: ProviderExamsTable;
+  voucher_batches: VoucherBatchesTable;
+  voucher_batch_exams: VoucherBatchExamsTable;
+  vouchers: VouchersTable;
+  appointments: AppointmentsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
