@@ -35,6 +35,12 @@ export {
 export { CREDENTIAL_NUMBER_PATTERN, normalizeCredentialNumber } from './credential-number.ts';
 export { REEVALUATE_CREDENTIAL_JOB, type SweepOptions, type SweepReport } from './sweep.ts';
 export type { ReevaluationTally } from './sweep.ts';
+export type {
+  ProviderBatchOptions,
+  ProviderBatchResult,
+  ProviderResultInput,
+  ProviderResultOutcome,
+} from './result-batch.ts';
 
 /** The daily sweep and the re-evaluation job, for the CLI and tests. */
 export interface AwardingJobs {

@@ -23,6 +23,13 @@ import type {
   Trx,
 } from './progress.types.ts';
 import { retakeEligibility } from './retake.ts';
+import {
+  assignResult,
+  upsertProviderResults,
+  type ProviderBatchOptions,
+  type ProviderBatchResult,
+  type ProviderResultInput,
+} from './result-batch.ts';
 
 /**
  * Progress and awarding: reads for the candidate pages, and every change to
@@ -56,6 +63,27 @@ export class ProgressServiceImpl implements ProgressService {
     options?: ReevaluateOptions,
   ): Promise<AwardChange[]> {
     return this.engine.reevaluate(trx, userIds, trigger, options);
+  }
+
+  /** Results from a provider, many at a time, in the caller's transaction (result-batch.ts). */
+  upsertProviderResults(
+    trx: Trx,
+    actor: Actor,
+    items: readonly ProviderResultInput[],
+    options: ProviderBatchOptions,
+  ): Promise<ProviderBatchResult> {
+    return upsertProviderResults(this.engine, trx, actor, items, options);
+  }
+
+  /** Gives an unclaimed result to a candidate, in the caller's transaction (result-batch.ts). */
+  assignResult(
+    trx: Trx,
+    actor: Actor,
+    resultId: number,
+    userId: number,
+    how: { action: 'results.claimed' | 'results.linked'; reason: string },
+  ): Promise<AwardChange[]> {
+    return assignResult(this.engine, trx, actor, resultId, userId, how);
   }
 
   // ---------------------------------------------------------------- reads
