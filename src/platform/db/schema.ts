@@ -472,6 +472,20 @@ export interface ProviderExportsTable {
   row_count: number;
   created_by: number | null;
   created_at: Generated<Date>;
+export type ApiScope = 'results' | 'appointments' | 'candidates';
+
+export interface ApiKeysTable {
+  id: Generated<number>;
+  name: string;
+  prefix: string;
+  key_hash: Buffer;
+  scopes: ColumnType<ApiScope[], ApiScope[], ApiScope[]>;
+  provider: string | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  revoked_by: number | null;
 }
 
 export interface DB {
@@ -511,6 +525,7 @@ export interface DB {
   result_signing_secrets: ResultSigningSecretsTable;
   exam_authorizations: ExamAuthorizationsTable;
   provider_exports: ProviderExportsTable;
+  api_keys: ApiKeysTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
