@@ -20,6 +20,7 @@ import { registerApiDocs } from './platform/http/openapi.ts';
 import accounts from './features/accounts/index.ts';
 import catalog from './features/catalog/index.ts';
 import progress from './features/progress/index.ts';
+import results from './features/results/index.ts';
 import admin from './features/admin/index.tsx';
 import home from './features/home/index.tsx';
 
@@ -156,6 +157,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(accounts);
   await app.register(catalog);
   await app.register(progress);
+  await app.register(results);
   await app.register(home);
   await app.register(admin);
 

@@ -30,12 +30,25 @@ export interface ProviderResultInput {
   score: number | null;
   passed: boolean;
   takenAt: Date;
+  /**
+   * The provider's status of the result (API only; files leave it out). A
+   * new or unclaimed result takes it here; a claimed result whose status
+   * changes is reported back (`statusChange`) for the caller to revoke or
+   * restore through the progress service, which re-checks the awards.
+   */
+  status?: 'valid' | 'revoked';
+  statusReason?: string | null;
 }
 
-export type ProviderResultOutcome =
-  | { kind: 'created'; resultId: number; claimed: boolean }
-  | { kind: 'updated'; resultId: number; claimed: boolean }
-  | { kind: 'unchanged'; resultId: number; claimed: boolean };
+export type ProviderResultOutcome = {
+  kind: 'created' | 'updated' | 'unchanged';
+  resultId: number;
+  claimed: boolean;
+  /** A claimed result the provider revoked or restored: still to do by the caller. */
+  statusChange?: 'revoke' | 'restore';
+  /** An unclaimed result whose status changed here. */
+  statusApplied?: 'revoked' | 'valid';
+};
 
 export interface ProviderBatchOptions {
   provider: string;
@@ -45,7 +58,12 @@ export interface ProviderBatchOptions {
   /** Definitions already read for this piece of work. */
   definitions?: ProgramDefinitions;
   /** The audit event's subject (e.g. the import). */
-  audit?: { action: string; subjectType: string; subjectId: string | number; details?: Record<string, unknown> };
+  audit?: {
+    action: string;
+    subjectType: string;
+    subjectId: string | number;
+    details?: Record<string, unknown>;
+  };
 }
 
 export interface ProviderBatchResult {
@@ -75,7 +93,10 @@ export async function upsertProviderResults(
   for (const item of items) if (item.userId !== null) userIds.add(item.userId);
   for (const row of seen) if (row.user_id !== null) userIds.add(row.user_id);
   // Candidates first, in id order, then their results: the order of every other change.
-  await repo.lockCandidates(trx, [...userIds].sort((a, b) => a - b));
+  await repo.lockCandidates(
+    trx,
+    [...userIds].sort((a, b) => a - b),
+  );
   const existing = new Map(
     (
       await trx
@@ -91,6 +112,7 @@ export async function upsertProviderResults(
           'provider_ref',
           'provider_candidate_id',
           'provider_last_name',
+          'status',
         ])
         .where('provider', '=', options.provider)
         .where('provider_ref', 'in', refs)
@@ -154,9 +176,34 @@ export async function upsertProviderResults(
       row.provider_candidate_id,
       next.provider_candidate_id,
     );
-    compare('provider_last_name', 'providerLastName', row.provider_last_name, next.provider_last_name);
+    compare(
+      'provider_last_name',
+      'providerLastName',
+      row.provider_last_name,
+      next.provider_last_name,
+    );
+    let statusChange: ProviderResultOutcome['statusChange'];
+    let statusApplied: ProviderResultOutcome['statusApplied'];
+    if (item.status && item.status !== row.status) {
+      if (userId === null) {
+        statusApplied = item.status;
+        // Unclaimed: no award can rest on it; the status changes here.
+        before.status = row.status;
+        after.status = item.status;
+        patch.status = item.status;
+        patch.status_reason = item.status === 'revoked' ? (item.statusReason ?? null) : null;
+      } else {
+        statusChange = item.status === 'revoked' ? 'revoke' : 'restore';
+      }
+    }
+    const claimed = userId !== null;
     if (Object.keys(patch).length === 0) {
-      outcomes[index] = { kind: 'unchanged', resultId: row.id, claimed: row.user_id !== null };
+      outcomes[index] = {
+        kind: 'unchanged',
+        resultId: row.id,
+        claimed,
+        ...(statusChange ? { statusChange } : {}),
+      };
       continue;
     }
     await trx
@@ -179,7 +226,13 @@ export async function upsertProviderResults(
       reason: options.reason,
     });
     if (userId !== null) affected.add(userId);
-    outcomes[index] = { kind: 'updated', resultId: row.id, claimed: userId !== null };
+    outcomes[index] = {
+      kind: 'updated',
+      resultId: row.id,
+      claimed,
+      ...(statusChange ? { statusChange } : {}),
+      ...(statusApplied ? { statusApplied } : {}),
+    };
   }
 
   if (fresh.length > 0) {
@@ -198,6 +251,8 @@ export async function upsertProviderResults(
           provider_ref: item.ref,
           provider_candidate_id: item.candidateRef,
           provider_last_name: item.lastName,
+          status: item.status ?? 'valid',
+          status_reason: item.status === 'revoked' ? (item.statusReason ?? null) : null,
           recorded_by: actorId,
           reason: options.reason,
         })),
@@ -231,7 +286,8 @@ export async function upsertProviderResults(
   }
   const done = outcomes as ProviderResultOutcome[];
   if (options.audit) {
-    const count = (kind: ProviderResultOutcome['kind']) => done.filter((o) => o.kind === kind).length;
+    const count = (kind: ProviderResultOutcome['kind']) =>
+      done.filter((o) => o.kind === kind).length;
     await recordAudit(trx, {
       actorUserId: actorId,
       action: options.audit.action,
@@ -296,7 +352,12 @@ export async function assignResult(
     reason: how.reason,
     details: { userId },
   });
-  return engine.reevaluate(trx, [userId], how.action === 'results.claimed' ? 'result_claimed' : 'result_linked', {
-    actorUserId: actor?.userId ?? null,
-  });
+  return engine.reevaluate(
+    trx,
+    [userId],
+    how.action === 'results.claimed' ? 'result_claimed' : 'result_linked',
+    {
+      actorUserId: actor?.userId ?? null,
+    },
+  );
 }

@@ -109,7 +109,14 @@ export class ExportService {
         lines.push(CDD_COLUMNS.join('\t'));
         let q = trx
           .selectFrom('users')
-          .select(['candidate_number', 'given_name', 'family_name', 'email', 'country', 'updated_at'])
+          .select([
+            'candidate_number',
+            'given_name',
+            'family_name',
+            'email',
+            'country',
+            'updated_at',
+          ])
           .where('status', '=', 'active')
           .where('updated_at', '<=', until);
         if (after) q = q.where('updated_at', '>', after);
@@ -194,7 +201,11 @@ export class ExportService {
         action: 'results.exported',
         subjectType: 'provider_export',
         subjectId: kind,
-        details: { rows, changedAfter: after?.toISOString() ?? null, changedUntil: until.toISOString() },
+        details: {
+          rows,
+          changedAfter: after?.toISOString() ?? null,
+          changedUntil: until.toISOString(),
+        },
       });
       const stamp = until.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
       return {
@@ -230,7 +241,12 @@ export class ExportService {
   /** Authorizes a candidate to sit an exam at a provider within a window (dates `YYYY-MM-DD`). */
   async authorize(
     actorUserId: number | null,
-    input: { candidateNumber: string; examCode: string; eligibleFrom: string; eligibleUntil: string },
+    input: {
+      candidateNumber: string;
+      examCode: string;
+      eligibleFrom: string;
+      eligibleUntil: string;
+    },
   ): Promise<{ id: number }> {
     const problems: FieldProblem[] = [];
     const number = input.candidateNumber.trim().toUpperCase();
@@ -244,7 +260,11 @@ export class ExportService {
     if (!user) {
       problems.push(
         number
-          ? { field: 'candidateNumber', messageKey: 'results.v.candidateUnknown', params: { number } }
+          ? {
+              field: 'candidateNumber',
+              messageKey: 'results.v.candidateUnknown',
+              params: { number },
+            }
           : { field: 'candidateNumber', messageKey: 'results.v.candidateRequired' },
       );
     }
@@ -264,7 +284,8 @@ export class ExportService {
     if (from && until && until < from) {
       problems.push({ field: 'eligibleUntil', messageKey: 'results.v.window' });
     }
-    if (problems.length > 0 || !user || !exam || !from || !until) throw new ValidationError(problems);
+    if (problems.length > 0 || !user || !exam || !from || !until)
+      throw new ValidationError(problems);
     return this.db.transaction().execute(async (trx) => {
       const row = await trx
         .insertInto('exam_authorizations')

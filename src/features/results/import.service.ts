@@ -4,7 +4,7 @@ import type { Database } from '../../platform/db/database.ts';
 import { enqueueJob } from '../../platform/jobs/runner.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { CatalogApi, ProgramDefinitions } from '../catalog/index.ts';
-import type { ProgressServiceImpl } from '../progress/progress.service.ts';
+import type { FastifyInstance } from 'fastify';
 import {
   readHeader,
   readRow,
@@ -88,11 +88,15 @@ export class ImportService {
   constructor(
     private readonly db: Database,
     private readonly catalog: Pick<CatalogApi, 'definitions'>,
-    private readonly progress: ProgressServiceImpl,
+    private readonly progress: FastifyInstance['progress'],
   ) {}
 
   /** Reads the file, stages its good rows and records its problems. Returns the import's id. */
-  async stage(input: AsyncIterable<Buffer | string>, meta: StageInput, now = new Date()): Promise<number> {
+  async stage(
+    input: AsyncIterable<Buffer | string>,
+    meta: StageInput,
+    now = new Date(),
+  ): Promise<number> {
     if (!PROVIDER_CODE.test(meta.provider)) {
       throw new AppError('BAD_PROVIDER', 400, 'results.v.provider');
     }
@@ -165,8 +169,7 @@ export class ImportService {
         if (read.header) {
           header = read.header;
           headerLine = record.raw.slice(0, 4000);
-        }
-        else headerProblems = read.problems;
+        } else headerProblems = read.problems;
         return;
       }
       if (!header) return; // A file with a bad header is only counted.
@@ -192,7 +195,9 @@ export class ImportService {
         noShow++;
       } else {
         bad++;
-        outcome.problems.forEach((p, i) => problems.push(problemRow(p, i === 0 ? record.raw : null)));
+        outcome.problems.forEach((p, i) =>
+          problems.push(problemRow(p, i === 0 ? record.raw : null)),
+        );
       }
     };
 
@@ -290,7 +295,8 @@ export class ImportService {
     if (start.status !== 'ready' && start.status !== 'importing') {
       throw new AppError('IMPORT_NOT_READY', 409, 'results.v.notReady');
     }
-    if (start.status === 'ready') await repo.updateImport(this.db, importId, { status: 'importing' });
+    if (start.status === 'ready')
+      await repo.updateImport(this.db, importId, { status: 'importing' });
     const label = `Import ${importId} (${start.file_name})`;
     let through = start.applied_through_line;
     let done = start.rows_done;
@@ -399,7 +405,11 @@ export class ImportService {
     return { rows: rows.map(toImportView), total };
   }
 
-  async problems(id: number, page: number, pageSize: number): Promise<{ rows: ProblemView[]; total: number }> {
+  async problems(
+    id: number,
+    page: number,
+    pageSize: number,
+  ): Promise<{ rows: ProblemView[]; total: number }> {
     const [rows, total] = await Promise.all([
       repo.problemsOf(this.db, id, pageSize, (page - 1) * pageSize),
       repo.countProblems(this.db, id),

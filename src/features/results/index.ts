@@ -49,7 +49,7 @@ export default fp(
       order: 30,
     });
     registerResultsPages(app, config, imports, unclaimed, exports);
-    registerResultsApi(app, app.results);
+    registerResultsApi(app, { db, catalog: app.catalog, progress: app.progress, signing });
   },
   { name: 'results', dependencies: ['catalog', 'progress'] },
 );

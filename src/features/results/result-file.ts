@@ -172,7 +172,10 @@ export class RecordSplitter {
 
   private finish(emit: (record: RawRecord) => void): void {
     this.fields.push(this.field);
-    const record: RawRecord = { line: this.startLine, fields: this.fields, raw: this.raw };
+    // PostgreSQL text cannot hold NUL: the raw line keeps a visible mark instead.
+    const raw =
+      this.problem === 'results.p.nulByte' ? this.raw.replaceAll('\u0000', '\ufffd') : this.raw;
+    const record: RawRecord = { line: this.startLine, fields: this.fields, raw };
     if (this.problem) record.problem = this.problem;
     // Blank lines are skipped (but counted as lines).
     if (this.problem || this.raw.trim().length > 0) emit(record);
@@ -252,7 +255,10 @@ export function readHeader(record: RawRecord): { header?: Header; problems: RowP
       columns[field] = index;
     }
   });
-  const format: Header['format'] = names.some((n) => normalizeColumnName(n) === 'examseriescode')
+  // The simple CSV writes its columns in lower case with underscores; the vendor's file in CamelCase.
+  const format: Header['format'] = names.some(
+    (n) => ALIASES[normalizeColumnName(n)] && /[A-Z]/.test(n),
+  )
     ? 'provider'
     : 'simple';
   const label = (field: Field) => columnLabel(format, field);
@@ -266,7 +272,11 @@ export function readHeader(record: RawRecord): { header?: Header; problems: RowP
     }
   }
   if (columns.score === undefined && columns.outcome === undefined) {
-    problems.push({ line: record.line, column: label('score'), messageKey: 'results.p.missingColumn' });
+    problems.push({
+      line: record.line,
+      column: label('score'),
+      messageKey: 'results.p.missingColumn',
+    });
   }
   if (problems.length > 0) return { problems };
   return { header: { format, columns, names, width: names.length }, problems };
@@ -345,7 +355,8 @@ export function readRow(
   now: Date,
 ): RowOutcome {
   const line = record.line;
-  const label = (field: Field) => header.names[header.columns[field]!] ?? columnLabel(header.format, field);
+  const label = (field: Field) =>
+    header.names[header.columns[field]!] ?? columnLabel(header.format, field);
   if (record.problem) {
     return { kind: 'bad', problems: [{ line, column: '', messageKey: record.problem }] };
   }
@@ -372,12 +383,15 @@ export function readRow(
 
   const registrationId = value('registrationId');
   if (!registrationId) add('registrationId', 'results.p.required');
-  else if (registrationId.length > MAX_ID_CHARS) add('registrationId', 'results.p.idTooLong', { max: MAX_ID_CHARS });
+  else if (registrationId.length > MAX_ID_CHARS)
+    add('registrationId', 'results.p.idTooLong', { max: MAX_ID_CHARS });
   const candidateId = value('candidateId');
   if (!candidateId) add('candidateId', 'results.p.required');
-  else if (candidateId.length > MAX_ID_CHARS) add('candidateId', 'results.p.idTooLong', { max: MAX_ID_CHARS });
+  else if (candidateId.length > MAX_ID_CHARS)
+    add('candidateId', 'results.p.idTooLong', { max: MAX_ID_CHARS });
   const lastName = value('lastName');
-  if (lastName.length > MAX_NAME_CHARS) add('lastName', 'results.p.nameTooLong', { max: MAX_NAME_CHARS });
+  if (lastName.length > MAX_NAME_CHARS)
+    add('lastName', 'results.p.nameTooLong', { max: MAX_NAME_CHARS });
 
   const code = value('examCode').toUpperCase();
   const exam = code ? exams(code) : undefined;
@@ -392,7 +406,8 @@ export function readRow(
   const takenAt = takenText ? parseResultDate(takenText) : undefined;
   if (!takenText) add('takenAt', 'results.p.required');
   else if (!takenAt) add('takenAt', 'results.p.date', { value: takenText });
-  else if (takenAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) add('takenAt', 'results.p.dateFuture');
+  else if (takenAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS)
+    add('takenAt', 'results.p.dateFuture');
 
   const scoreText = value('score');
   let score: number | null = null;
@@ -408,7 +423,8 @@ export function readRow(
   const passingText = value('passingScore');
   let passingScore: number | undefined;
   if (passingText) {
-    if (!/^-?\d{1,9}$/.test(passingText)) add('passingScore', 'results.p.score', { value: passingText });
+    if (!/^-?\d{1,9}$/.test(passingText))
+      add('passingScore', 'results.p.score', { value: passingText });
     else passingScore = Number(passingText);
   }
   const outcomeText = value('outcome').toLowerCase();
@@ -465,7 +481,15 @@ export function parseResultDate(text: string): Date | undefined {
   const hour = Number(h);
   const minute = Number(mi);
   const second = Number(s);
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) {
+  if (
+    year < 1970 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
     return undefined;
   }
   let ms = Date.UTC(year, month - 1, day, hour, minute, second);

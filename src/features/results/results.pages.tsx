@@ -7,7 +7,12 @@ import type { Config } from '../../config.ts';
 import { authorize, hasRole } from '../../platform/auth/session.ts';
 import { hmac, safeEqual } from '../../platform/auth/tokens.ts';
 import { emptyForm, formWithProblems, type FormState } from '../../platform/html/forms.tsx';
-import { AppError, notFound, ValidationError, type FieldProblem } from '../../platform/http/errors.ts';
+import {
+  AppError,
+  notFound,
+  ValidationError,
+  type FieldProblem,
+} from '../../platform/http/errors.ts';
 import { csrfCookieName } from '../../platform/http/security.ts';
 import type { ExportService } from './export.service.ts';
 import { PROVIDER_CODE, type ImportMode, type ImportService } from './import.service.ts';
@@ -28,7 +33,9 @@ const PROBLEM_PAGE_SIZE = 100;
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
-const PageQuery = Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })) });
+const PageQuery = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+});
 const text = (maxLength = 200) => Type.Optional(Type.String({ maxLength }));
 const LinkBody = Type.Object({ _csrf: text(100), candidateNumber: text(64), reason: text(2000) });
 const ClaimBody = Type.Object({ _csrf: text(100), registrationId: text(64), lastName: text(200) });
@@ -62,7 +69,13 @@ export function registerResultsPages(
     const page = request.query.page ?? 1;
     const { rows, total } = await imports.list(page, PAGE_SIZE);
     return reply.html(
-      <ImportsPage ctx={await ctxOf(request)} rows={rows} total={total} page={page} pageSize={PAGE_SIZE} />,
+      <ImportsPage
+        ctx={await ctxOf(request)}
+        rows={rows}
+        total={total}
+        page={page}
+        pageSize={PAGE_SIZE}
+      />,
     );
   });
 
@@ -116,7 +129,8 @@ export function registerResultsPages(
           if (!PROVIDER_CODE.test(provider)) {
             problems.push({ field: 'provider', messageKey: 'results.v.provider' });
           }
-          if (!part.filename) problems.push({ field: 'file', messageKey: 'results.v.fileRequired' });
+          if (!part.filename)
+            problems.push({ field: 'file', messageKey: 'results.v.fileRequired' });
           if (problems.length > 0) {
             part.file.resume();
             continue;
@@ -134,7 +148,8 @@ export function registerResultsPages(
         }
         if (!csrfChecked) checkCsrf(request, config, fields._csrf);
         if (importId === undefined) {
-          if (problems.length === 0) problems.push({ field: 'file', messageKey: 'results.v.fileRequired' });
+          if (problems.length === 0)
+            problems.push({ field: 'file', messageKey: 'results.v.fileRequired' });
           const ctx = await ctxOf(request);
           return reply
             .status(400)
@@ -205,7 +220,8 @@ export function registerResultsPages(
       const view = await imports.get(request.params.id);
       if (!view) throw notFound();
       await results.auditBadRowsDownload(actor.userId, view.id);
-      const base = view.fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '_') || 'results';
+      const base =
+        view.fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '_') || 'results';
       return reply
         .header('content-type', 'text/plain; charset=utf-8')
         .header('content-disposition', `attachment; filename="${base}-bad-rows.txt"`)
@@ -266,8 +282,10 @@ export function registerResultsPages(
       );
   };
 
-  app.get('/console/results/unclaimed/:id', { schema: { params: IdParams } }, async (request, reply) =>
-    unclaimedPage(request, reply, request.params.id, emptyForm),
+  app.get(
+    '/console/results/unclaimed/:id',
+    { schema: { params: IdParams } },
+    async (request, reply) => unclaimedPage(request, reply, request.params.id, emptyForm),
   );
 
   app.post(
@@ -395,14 +413,16 @@ export function registerResultsPages(
       if (outcome.ok) {
         return reply.flash('success', 'results.claim.done').redirect('/history', 303);
       }
-      return reply.status(400).html(
-        <ClaimPage
-          ctx={ctx}
-          form={formWithProblems(ctx.t, body, [
-            { field: 'registrationId', messageKey: 'results.claim.noMatch' },
-          ])}
-        />,
-      );
+      return reply
+        .status(400)
+        .html(
+          <ClaimPage
+            ctx={ctx}
+            form={formWithProblems(ctx.t, body, [
+              { field: 'registrationId', messageKey: 'results.claim.noMatch' },
+            ])}
+          />,
+        );
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       return reply

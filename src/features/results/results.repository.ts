@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from '../../platform/db/schema.ts';
+import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
+import type { DB, ResultImportsTable } from '../../platform/db/schema.ts';
 
 /**
  * Every query on the tables results owns (imports, their staged rows and
@@ -32,11 +32,7 @@ export function findImport(db: Executor, id: number) {
   return db.selectFrom('result_imports').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function updateImport(
-  db: Executor,
-  id: number,
-  patch: Parameters<ReturnType<Executor['updateTable']>['set']>[0] & Record<string, unknown>,
-) {
+export function updateImport(db: Executor, id: number, patch: Updateable<ResultImportsTable>) {
   return db.updateTable('result_imports').set(patch).where('id', '=', id).execute();
 }
 

@@ -3,7 +3,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { AppError, notFound, ValidationError } from '../../platform/http/errors.ts';
 import type { RateLimiter, RateRule } from '../../platform/http/rate-limit.ts';
 import type { CatalogApi } from '../catalog/index.ts';
-import type { ProgressServiceImpl } from '../progress/progress.service.ts';
+import type { FastifyInstance } from 'fastify';
 import { normalizeLastName } from './result-file.ts';
 import * as repo from './results.repository.ts';
 
@@ -36,7 +36,7 @@ export class ResultsService {
   constructor(
     private readonly db: Database,
     private readonly catalog: Pick<CatalogApi, 'definitions'>,
-    private readonly progress: ProgressServiceImpl,
+    private readonly progress: FastifyInstance['progress'],
     private readonly limiter: RateLimiter,
   ) {}
 
@@ -68,11 +68,17 @@ export class ResultsService {
     candidateNumber: string,
     reason: string,
   ): Promise<{ userId: number }> {
-    const problems: { field: string; messageKey: 'results.v.candidateUnknown' | 'results.v.candidateRequired' | 'results.v.reasonRequired'; params?: Record<string, string> }[] = [];
+    const problems: {
+      field: string;
+      messageKey:
+        'results.v.candidateUnknown' | 'results.v.candidateRequired' | 'results.v.reasonRequired';
+      params?: Record<string, string>;
+    }[] = [];
     const number = candidateNumber.trim().toUpperCase();
     const why = reason.trim().slice(0, MAX_REASON);
     const user = number ? await repo.userByCandidateNumber(this.db, number) : undefined;
-    if (!number) problems.push({ field: 'candidateNumber', messageKey: 'results.v.candidateRequired' });
+    if (!number)
+      problems.push({ field: 'candidateNumber', messageKey: 'results.v.candidateRequired' });
     else if (!user) {
       problems.push({
         field: 'candidateNumber',
@@ -104,7 +110,10 @@ export class ResultsService {
   ): Promise<{ ok: true; resultId: number } | { ok: false }> {
     const ref = registrationId.trim();
     const name = normalizeLastName(lastName);
-    const problems: { field: string; messageKey: 'results.claim.refRequired' | 'results.claim.nameRequired' }[] = [];
+    const problems: {
+      field: string;
+      messageKey: 'results.claim.refRequired' | 'results.claim.nameRequired';
+    }[] = [];
     if (!ref) problems.push({ field: 'registrationId', messageKey: 'results.claim.refRequired' });
     if (!name) problems.push({ field: 'lastName', messageKey: 'results.claim.nameRequired' });
     if (problems.length > 0) throw new ValidationError(problems);
@@ -119,7 +128,8 @@ export class ResultsService {
       await this.db.transaction().execute((trx) =>
         this.progress.assignResult(trx, { userId }, resultId, userId, {
           action: 'results.claimed',
-          reason: 'Claimed by the candidate with the registration ID and last name of the score report',
+          reason:
+            'Claimed by the candidate with the registration ID and last name of the score report',
         }),
       );
     } catch (error) {

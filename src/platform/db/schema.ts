@@ -472,6 +472,8 @@ export interface ProviderExportsTable {
   row_count: number;
   created_by: number | null;
   created_at: Generated<Date>;
+}
+
 export type ApiScope = 'results' | 'appointments' | 'candidates';
 
 export interface ApiKeysTable {

@@ -230,7 +230,9 @@ export function ImportPage({
   const { t } = ctx;
   const running = view.status === 'importing' || view.status === 'validating';
   const percent =
-    view.rowsValid > 0 ? Math.floor((Math.min(view.rowsDone, view.rowsValid) * 100) / view.rowsValid) : 0;
+    view.rowsValid > 0
+      ? Math.floor((Math.min(view.rowsDone, view.rowsValid) * 100) / view.rowsValid)
+      : 0;
   return (
     <Layout
       ctx={ctx}
@@ -250,7 +252,9 @@ export function ImportPage({
         <dt safe>{t('results.import.format')}</dt>
         <dd safe>{view.format ? t(`results.format.${view.format}`) : '–'}</dd>
         <dt safe>{t('results.new.mode')}</dt>
-        <dd safe>{view.mode === 'good_rows' ? t('results.new.modeGood') : t('results.new.modeAll')}</dd>
+        <dd safe>
+          {view.mode === 'good_rows' ? t('results.new.modeGood') : t('results.new.modeAll')}
+        </dd>
         <dt safe>{t('results.import.counts')}</dt>
         <dd class="import-counts" safe>
           {t('results.import.countsText', {
@@ -354,7 +358,11 @@ export function ImportPage({
               </tbody>
             </table>
           </div>
-          <form method="post" action={`/console/results/imports/${view.id}/apply`} class="button-row">
+          <form
+            method="post"
+            action={`/console/results/imports/${view.id}/apply`}
+            class="button-row"
+          >
             <CsrfField ctx={ctx} />
             <button type="submit" class="button" safe>
               {t('results.import.apply', { count: view.rowsValid })}
@@ -375,7 +383,7 @@ export function ImportPage({
           <h2 safe>{t('results.import.problemsTitle', { count: view.rowsBad })}</h2>
           {view.rowsBad > 0 ? (
             <p>
-              <a href={`/console/results/imports/${view.id}/bad-rows`} download safe>
+              <a href={`/console/results/imports/${view.id}/bad-rows`} download="" safe>
                 {t('results.import.downloadBad')}
               </a>
             </p>
@@ -423,7 +431,10 @@ export function ImportPage({
   );
 }
 
-export function problemText(ctx: PageContext, p: { messageKey: string; params: Record<string, string | number> }): string {
+export function problemText(
+  ctx: PageContext,
+  p: { messageKey: string; params: Record<string, string | number> },
+): string {
   return ctx.t(p.messageKey as MessageKey, p.params);
 }
 
@@ -579,7 +590,12 @@ export function UnclaimedResultPage({
               width="medium"
               maxlength={64}
             />
-            <TextField name="reason" label={t('results.link.reason')} form={form} maxlength={2000} />
+            <TextField
+              name="reason"
+              label={t('results.link.reason')}
+              form={form}
+              maxlength={2000}
+            />
             <button type="submit" class="button" safe>
               {t('results.link.submit')}
             </button>

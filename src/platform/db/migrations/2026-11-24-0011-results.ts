@@ -12,7 +12,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('result_imports')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
-    .addColumn('provider', 'text', (c) => c.notNull().check(sql`provider ~ '^[a-z0-9][a-z0-9-]{0,31}$'`))
+    .addColumn('provider', 'text', (c) =>
+      c.notNull().check(sql`provider ~ '^[a-z0-9][a-z0-9-]{0,31}$'`),
+    )
     .addColumn('file_name', 'text', (c) => c.notNull())
     .addColumn('format', 'text', (c) => c.check(sql`format in ('provider', 'simple')`))
     .addColumn('header_line', 'text')
@@ -123,7 +125,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('provider_exports')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
-    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('candidates', 'authorizations')`))
+    .addColumn('kind', 'text', (c) =>
+      c.notNull().check(sql`kind in ('candidates', 'authorizations')`),
+    )
     .addColumn('changed_after', 'timestamptz')
     .addColumn('changed_until', 'timestamptz', (c) => c.notNull())
     .addColumn('row_count', 'integer', (c) => c.notNull())
