@@ -38,6 +38,10 @@ function ResultsNav({ ctx, current }: { ctx: PageContext; current: string }): JS
   );
 }
 
+function formatText(ctx: PageContext, format: ImportView['format']): string {
+  return format ? ctx.t(`results.format.${format}`) : '–';
+}
+
 function statusText(ctx: PageContext, status: ImportView['status']): string {
   return ctx.t(`results.status.${status}`);
 }
@@ -250,7 +254,7 @@ export function ImportPage({
         <dt safe>{t('results.col.provider')}</dt>
         <dd safe>{view.provider}</dd>
         <dt safe>{t('results.import.format')}</dt>
-        <dd safe>{view.format ? t(`results.format.${view.format}`) : '–'}</dd>
+        <dd safe>{formatText(ctx, view.format)}</dd>
         <dt safe>{t('results.new.mode')}</dt>
         <dd safe>
           {view.mode === 'good_rows' ? t('results.new.modeGood') : t('results.new.modeAll')}
