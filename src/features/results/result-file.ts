@@ -94,6 +94,7 @@ export class RecordSplitter {
   }
 
   private pending = '';
+  private quoteAtEnd = false;
 
   end(emit: (record: RawRecord) => void): void {
     if (this.delimiter === undefined) {
@@ -101,6 +102,10 @@ export class RecordSplitter {
       const s = this.pending;
       this.pending = '';
       this.scan(s, emit);
+    }
+    if (this.quoteAtEnd) {
+      this.quoteAtEnd = false;
+      this.quoted = false;
     }
     if (this.quoted && !this.skipping) this.problem ??= 'results.p.unclosedQuote';
     if (this.raw.length > 0 || this.fields.length > 0 || this.field.length > 0) this.finish(emit);
@@ -124,6 +129,17 @@ export class RecordSplitter {
         }
         continue;
       }
+      if (this.quoteAtEnd) {
+        // The previous chunk ended on a quote inside a quoted field: escaped or closing?
+        this.quoteAtEnd = false;
+        if (ch === '"') {
+          this.field += '"';
+          this.raw += ch;
+          continue;
+        }
+        this.quoted = false;
+        this.afterQuote = true;
+      }
       this.raw += ch;
       if (this.raw.length > MAX_RECORD_CHARS) {
         this.problem = 'results.p.tooLong';
@@ -138,7 +154,9 @@ export class RecordSplitter {
       else if (ch === '\ufffd') this.problem ??= 'results.p.encoding';
       if (this.quoted) {
         if (ch === '"') {
-          if (s[i + 1] === '"') {
+          if (i + 1 === s.length) {
+            this.quoteAtEnd = true;
+          } else if (s[i + 1] === '"') {
             this.field += '"';
             this.raw += '"';
             i++;
