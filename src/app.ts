@@ -23,6 +23,7 @@ import progress from './features/progress/index.ts';
 import credentialsSharing from './features/credentials/sharing.plugin.ts';
 import credentials from './features/credentials/index.ts';
 import scheduling from './features/scheduling/index.ts';
+import results from './features/results/index.ts';
 import admin from './features/admin/index.tsx';
 import home from './features/home/index.tsx';
 import badges from './features/credentials/badges.plugin.ts';
@@ -166,6 +167,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(credentialsSharing);
   await app.register(credentials);
   await app.register(scheduling);
+  await app.register(results);
   await app.register(home);
   await app.register(support);
   await app.register(profile);

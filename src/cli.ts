@@ -28,6 +28,19 @@ Commands:
   run-jobs                        Run every due job and deliver due mail once, then exit.
   rotate-issuer-key [--reason R]  Retire the Open Badges signing key and make a new one current
                                   (old keys stay published in /.well-known/did.json).
+  import-results FILE [--provider CODE] [--good-rows]
+                                  Import a results file (the provider's tab- or comma-separated
+                                  file, or the simple CSV; see docs/results.md). Default provider
+                                  code: vue. With any bad row nothing is imported, unless
+                                  --good-rows: then the good rows are, and the bad ones are
+                                  written to FILE.bad-rows.
+  export-candidates [--out FILE]  Write the candidates new or changed since the last export
+                                  (tab-separated, for the delivery provider); default: stdout.
+  export-authorizations [--out FILE]
+                                  The same for exam authorizations.
+  results-signing-secret KEY_ID [--remove]
+                                  Give an API key a new secret for signing its result requests
+                                  (printed once), or remove it.
   demo-code [USERNAME]            Print the current two-factor code of a demo staff account
                                   (development only).
   help                            Show this text.
@@ -185,6 +198,74 @@ async function main(argv: string[]): Promise<number> {
         console.log(
           `New signing key ${app.badges.keys.did}#${keyId}; the old one stays published.`,
         );
+}
+
+    case 'import-results': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { provider: { type: 'string' }, 'good-rows': { type: 'boolean' } },
+      });
+      const file = positionals[0];
+      if (!file) {
+        console.error(USAGE);
+        return 2;
+      }
+      if (!fs.existsSync(file)) {
+        console.error(`No such file: ${file}`);
+        return 2;
+      }
+      return withApp(config, (app) =>
+        importResultsFile(app, file, values.provider ?? 'vue', values['good-rows'] === true),
+      );
+    }
+    case 'export-candidates':
+    case 'export-authorizations': {
+      const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
+      return withApp(config, async (app) => {
+        const file = await app.results.exports.export(
+          command === 'export-candidates' ? 'candidates' : 'authorizations',
+          null,
+        );
+        if (values.out) {
+          fs.writeFileSync(values.out, file.body);
+          console.error(`Wrote ${file.rows} row(s) to ${values.out}.`);
+        } else {
+          process.stdout.write(file.body);
+        }
+        return 0;
+      });
+    }
+    case 'results-signing-secret': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { remove: { type: 'boolean' } },
+      });
+      const keyId = Number(positionals[0]);
+      if (!Number.isSafeInteger(keyId) || keyId < 1) {
+        console.error(USAGE);
+        return 2;
+      }
+      return withApp(config, async (app) => {
+        const exists = await app.platform.db
+          .selectFrom('api_keys')
+          .select('id')
+          .where('id', '=', keyId)
+          .executeTakeFirst();
+        if (!exists) {
+          console.error(`No API key ${keyId}.`);
+          return 1;
+        }
+        if (values.remove) {
+          await app.results.signing.remove(keyId, null);
+          console.log(`API key ${keyId} no longer signs its requests.`);
+        } else {
+          const secret = await app.results.signing.rotate(keyId, null);
+          console.log(
+            `Signing secret of API key ${keyId} (shown once; requests must now be signed):\n${secret}`,
+          );
+        }
         return 0;
       });
     }
@@ -215,6 +296,64 @@ async function main(argv: string[]): Promise<number> {
       console.error(`Unknown command: ${command}\n\n${USAGE}`);
       return 2;
   }
+}
+
+/** Stages the file (stream), then applies it here (no job), printing what happened. */
+async function importResultsFile(
+  app: App,
+  file: string,
+  provider: string,
+  goodRows: boolean,
+): Promise<number> {
+  const t = translator('en');
+  const imports = app.results.imports;
+  const id = await imports.stage(fs.createReadStream(file, { highWaterMark: 256 * 1024 }), {
+    provider,
+    fileName: file.split(/[\\/]/).pop() ?? file,
+    mode: goodRows ? 'good_rows' : 'all_or_nothing',
+    actorUserId: null,
+  });
+  const staged = (await imports.get(id))!;
+  console.log(
+    `Import ${id}: ${staged.rowsTotal} row(s), ${staged.rowsValid} good, ${staged.rowsBad} bad, ${staged.rowsNoShow} no-show(s).`,
+  );
+  for (let page = 1; ; page++) {
+    const { rows } = await imports.problems(id, page, 1000);
+    for (const p of rows) {
+      console.error(
+        `line ${p.line}${p.column ? `, ${p.column}` : ''}: ${t(p.messageKey as never, p.params)}`,
+      );
+    }
+    if (rows.length < 1000) break;
+  }
+  if (staged.status !== 'ready') {
+    console.error(
+      staged.rowsBad > 0 || staged.status === 'invalid'
+        ? 'Nothing was imported.'
+        : 'Nothing to import.',
+    );
+    return staged.status === 'done' ? 0 : 1;
+  }
+  if (staged.rowsBad > 0) {
+    const out = `${file}.bad-rows`;
+    const stream = fs.createWriteStream(out);
+    for await (const chunk of imports.badRows(id)) stream.write(chunk);
+    await new Promise<void>((resolve, reject) =>
+      stream.end((e?: Error | null) => (e ? reject(e) : resolve())),
+    );
+    console.error(`The bad rows are in ${out}.`);
+  }
+  let last = 0;
+  const done = await imports.apply(id, null, async (n, total) => {
+    if (n - last >= 50_000 || n === total) {
+      last = n;
+      console.error(`${n} of ${total} imported`);
+    }
+  });
+  console.log(
+    `Imported: ${done.created} new, ${done.updated} changed, ${done.unchanged} already known, ${done.unclaimed} unclaimed; ${done.awarded} credential(s) awarded.`,
+  );
+  return 0;
 }
 
 try {

@@ -14,6 +14,7 @@ import { seedSharing } from './sharing.ts';
 import { seedCertificates } from './certificates.ts';
 import { seedSupport } from './support.ts';
 import { seedProfile } from './profile.ts';
+import { seedResults } from './results.ts';
 
 /**
  * The demo program: a fictional vendor, its privacy notice, one account per
@@ -181,5 +182,6 @@ export async function seedDemo(app: App): Promise<boolean> {
   await seedCertificates(app, ids);
   await seedSupport(app, ids);
   await seedProfile(app, ids, now);
+  await seedResults(app, ids, now);
   return true;
 }

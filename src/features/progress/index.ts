@@ -54,6 +54,12 @@ export {
 export { FileField, Icon, Radios, StatusTag, TextArea } from './views/candidate/parts.tsx';
 export { REEVALUATE_CREDENTIAL_JOB, type SweepOptions, type SweepReport } from './sweep.ts';
 export type { ReevaluationTally } from './sweep.ts';
+export type {
+  ProviderBatchOptions,
+  ProviderBatchResult,
+  ProviderResultInput,
+  ProviderResultOutcome,
+} from './result-batch.ts';
 
 /** The daily sweep and the re-evaluation job, for the CLI and tests. */
 export interface AwardingJobs {

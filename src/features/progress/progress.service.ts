@@ -35,6 +35,13 @@ import type {
   VerificationRecord,
 } from './progress.types.ts';
 import { retakeEligibility } from './retake.ts';
+import {
+  assignResult,
+  upsertProviderResults,
+  type ProviderBatchOptions,
+  type ProviderBatchResult,
+  type ProviderResultInput,
+} from './result-batch.ts';
 
 /**
  * Progress and awarding: reads for the candidate pages, and every change to
@@ -102,6 +109,27 @@ export class ProgressServiceImpl implements ProgressService {
   /** The staff list of awards: search, status filter, paging. */
   async searchAwards(filter: AwardListFilter): Promise<{ rows: AwardListRow[]; total: number }> {
     return searchAwards(this.db, await this.catalog.definitions(), filter);
+}
+
+  /** Results from a provider, many at a time, in the caller's transaction (result-batch.ts). */
+  upsertProviderResults(
+    trx: Trx,
+    actor: Actor,
+    items: readonly ProviderResultInput[],
+    options: ProviderBatchOptions,
+  ): Promise<ProviderBatchResult> {
+    return upsertProviderResults(this.engine, trx, actor, items, options);
+  }
+
+  /** Gives an unclaimed result to a candidate, in the caller's transaction (result-batch.ts). */
+  assignResult(
+    trx: Trx,
+    actor: Actor,
+    resultId: number,
+    userId: number,
+    how: { action: 'results.claimed' | 'results.linked'; reason: string },
+  ): Promise<AwardChange[]> {
+    return assignResult(this.engine, trx, actor, resultId, userId, how);
   }
 
   // ---------------------------------------------------------------- reads

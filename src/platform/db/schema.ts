@@ -393,6 +393,87 @@ export interface AwardRemindersTable {
   sent_at: Generated<Date>;
 }
 
+// ---------------------------------------------------------------- results (src/features/results)
+
+export interface ResultImportsTable {
+  id: Generated<number>;
+  provider: string;
+  file_name: string;
+  format: 'provider' | 'simple' | null;
+  header_line: string | null;
+  mode: 'all_or_nothing' | 'good_rows';
+  status: Generated<'validating' | 'invalid' | 'ready' | 'importing' | 'done' | 'failed'>;
+  rows_total: Generated<number>;
+  rows_valid: Generated<number>;
+  rows_bad: Generated<number>;
+  rows_no_show: Generated<number>;
+  rows_done: Generated<number>;
+  created_count: Generated<number>;
+  updated_count: Generated<number>;
+  unchanged_count: Generated<number>;
+  unclaimed_count: Generated<number>;
+  awarded_count: Generated<number>;
+  applied_through_line: Generated<number>;
+  job_id: number | null;
+  last_error: string | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
+export interface ResultImportRowsTable {
+  import_id: number;
+  line: number;
+  registration_id: string;
+  candidate_id: string;
+  last_name: string | null;
+  exam_id: number;
+  exam_version: string | null;
+  score: number | null;
+  passed: boolean;
+  taken_at: Date;
+}
+
+export interface ResultImportProblemsTable {
+  id: Generated<number>;
+  import_id: number;
+  line: number;
+  column_name: string;
+  message_key: string;
+  params: ColumnType<Record<string, string | number>, string | undefined, never>;
+  raw: string | null;
+}
+
+export interface ResultSigningSecretsTable {
+  api_key_id: number;
+  sealed_secret: string;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface ExamAuthorizationsTable {
+  id: Generated<number>;
+  user_id: number;
+  exam_id: number;
+  /** 'YYYY-MM-DD' */
+  eligible_from: string;
+  eligible_until: string;
+  status: Generated<'active' | 'cancelled'>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ProviderExportsTable {
+  id: Generated<number>;
+  kind: 'candidates' | 'authorizations';
+  changed_after: Date | null;
+  changed_until: Date;
+  row_count: number;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
 export type ApiScope = 'results' | 'appointments' | 'candidates';
 
 export interface ApiKeysTable {
@@ -846,6 +927,12 @@ export interface DB {
   awards: AwardsTable;
   award_events: AwardEventsTable;
   award_reminders: AwardRemindersTable;
+  result_imports: ResultImportsTable;
+  result_import_rows: ResultImportRowsTable;
+  result_import_problems: ResultImportProblemsTable;
+  result_signing_secrets: ResultSigningSecretsTable;
+  exam_authorizations: ExamAuthorizationsTable;
+  provider_exports: ProviderExportsTable;
   api_keys: ApiKeysTable;
   issuer_keys: IssuerKeysTable;
   badge_status_entries: BadgeStatusEntriesTable;

@@ -32,6 +32,11 @@ export function HistoryPage({
   return (
     <Layout ctx={ctx} title={t('history.title')} wide>
       <PageHeading title={t('history.title')} lead={t('history.lead')} />
+      <p>
+        <a href="/history/claim" class="claim-link" safe>
+          {t('results.claim.link')}
+        </a>
+      </p>
       <form method="get" action="/history" class="filter-form" aria-label={t('history.filter')}>
         <div class="field field--inline">
           <label class="field__label" for="f-exam" safe>

@@ -1,0 +1,55 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { registerNavItem } from '../../platform/html/nav.ts';
+import { registerResultsApi } from './results.api.ts';
+import { ExportService } from './export.service.ts';
+import { APPLY_IMPORT_JOB, ImportService } from './import.service.ts';
+import { registerResultsPages } from './results.pages.tsx';
+import { ResultsService } from './results.service.ts';
+import { SigningSecrets } from './signing.ts';
+
+/**
+ * Results coming in: file imports (console and CLI), the results API,
+ * unclaimed results and claiming, and the exports delivery providers take
+ * (candidates, authorizations). Writes to results go through
+ * `app.progress`, which re-evaluates candidates in the same transaction.
+ */
+export { APPLY_IMPORT_JOB, type ImportView } from './import.service.ts';
+export { CDD_COLUMNS, EAD_COLUMNS, type ExportKind } from './export.service.ts';
+
+export interface ResultsFeature {
+  readonly imports: ImportService;
+  readonly unclaimed: ResultsService;
+  readonly exports: ExportService;
+  readonly signing: SigningSecrets;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    results: ResultsFeature;
+  }
+}
+
+export default fp(
+  async function results(app: FastifyInstance) {
+    const { db, config, jobs, rateLimiter } = app.platform;
+    const imports = new ImportService(db, app.catalog, app.progress);
+    const unclaimed = new ResultsService(db, app.catalog, app.progress, rateLimiter);
+    const exports = new ExportService(db, app.catalog);
+    const signing = new SigningSecrets(db, config.secretKey);
+    app.decorate('results', { imports, unclaimed, exports, signing } satisfies ResultsFeature);
+
+    jobs.register(APPLY_IMPORT_JOB, (payload, ctx) => imports.runApplyJob(payload ?? {}, ctx));
+
+    registerNavItem({
+      area: 'staff',
+      href: '/console/results',
+      label: 'results.nav.console',
+      roles: ['program_manager'],
+      order: 30,
+    });
+    registerResultsPages(app, config, imports, unclaimed, exports);
+    registerResultsApi(app, { db, catalog: app.catalog, progress: app.progress, signing });
+  },
+  { name: 'results', dependencies: ['catalog', 'progress'] },
+);
