@@ -1,5 +1,9 @@
-import type { Database } from '../../platform/db/database.ts';
+import type { DatabaseHandle } from '../../platform/db/database.ts';
 import type { CatalogApi, CredentialDefinition, ProgramDefinitions } from '../catalog/index.ts';
+import { Candidate } from './award-rules.ts';
+import { codeLookup } from './awarding.ts';
+import { progressOf } from './candidate-progress.ts';
+import { candidateRows, type CandidateRows } from './candidate.repository.ts';
 import {
   describeRequirements,
   describeText,
@@ -7,7 +11,8 @@ import {
   type RequirementDescription,
 } from './describe.ts';
 import type { EvidenceRef, Missing, NodeEvaluation } from './evaluator.ts';
-import * as repo from './evidence.repository.ts';
+import { candidateFromRows } from './facts.repository.ts';
+import { toAwardView } from './progress.service.ts';
 import type {
   AwardView,
   CredentialProgress,
@@ -183,28 +188,65 @@ export interface HistoryView {
   years: number[];
 }
 
+/**
+ * One candidate as the pages see them at one instant: the catalog, their
+ * facts and awards (read in one statement), their awards as views (newest
+ * first) and the evidence waiting for a decision.
+ */
+interface Standing {
+  defs: ProgramDefinitions;
+  rows: CandidateRows;
+  candidate: Candidate;
+  awards: AwardView[];
+  awardViews: ReadonlyMap<number, AwardView>;
+}
+
 export class CandidateService {
   constructor(
-    private readonly db: Database,
-    private readonly catalog: Pick<CatalogApi, 'definitions' | 'requirementsInForce'>,
-    private readonly progress: Pick<
-      ProgressService,
-      'candidateProgress' | 'credentialProgress' | 'awardsOf' | 'history'
+    private readonly prepared: DatabaseHandle['prepared'],
+    private readonly catalog: Pick<
+      CatalogApi,
+      'definitions' | 'definitionsFor' | 'requirementsInForce'
     >,
-    private readonly pendingEvidence: (userId: number) => Promise<number>,
+    private readonly progress: Pick<ProgressService, 'history'>,
   ) {}
 
+  /**
+   * The candidate's standing: one statement reads the candidate's rows and
+   * the catalog's fingerprint (the catalog's cached copy is used when it
+   * matches). Nothing of the candidate is cached across requests, so a page
+   * always shows the facts as they are.
+   */
+  private async standing(userId: number): Promise<Standing> {
+    const rows = await candidateRows(this.prepared, userId);
+    const defs = await this.catalog.definitionsFor(rows.catalogFingerprint);
+    const candidate = new Candidate(candidateFromRows(userId, rows, codeLookup(defs)));
+    const awards = rows.awards.map((row) => toAwardView(row, defs));
+    return { defs, rows, candidate, awards, awardViews: new Map(awards.map((a) => [a.id, a])) };
+  }
+
+  private progressOf(
+    s: Standing,
+    include: (c: CredentialDefinition) => boolean,
+    at: Date,
+  ): CredentialProgress[] {
+    return progressOf(s.defs.credentials.filter(include), s.candidate, s.awardViews, at);
+  }
+
+  /**
+   * The dashboard: the candidate's standing read once, then each part built
+   * from it. A part from another source (e.g. upcoming exams) is read beside
+   * `standing` in the `Promise.all` and added to the view.
+   */
   async dashboard(
     userId: number,
     options: { twoFactorEnabled: boolean; now?: Date },
   ): Promise<DashboardView> {
     const now = options.now ?? new Date();
-    const [progress, awards, pendingEvidence, defs] = await Promise.all([
-      this.progress.candidateProgress(userId, now),
-      this.progress.awardsOf(userId),
-      this.pendingEvidence(userId),
-      this.catalog.definitions(),
-    ]);
+    const [standing] = await Promise.all([this.standing(userId)]);
+    const { defs, awards } = standing;
+    const progress = this.progressOf(standing, (c) => c.status === 'published', now);
+    const pendingEvidence = standing.rows.pendingEvidence;
     const names = nameLookup(defs);
     const renewBy = new Map(progress.map((p) => [p.credential.code, p.renewBy]));
     const cards = currentAwards(awards, now).map((a) =>
@@ -275,11 +317,12 @@ export class CandidateService {
 
   /** Every published credential, grouped by kind and level; with the candidate's standing when signed in. */
   async catalogPage(userId: number | null, now = new Date()): Promise<CatalogGroupView[]> {
-    const [defs, progress, awards] = await Promise.all([
-      this.catalog.definitions(),
-      userId === null ? Promise.resolve([]) : this.progress.candidateProgress(userId, now),
-      userId === null ? Promise.resolve([]) : this.progress.awardsOf(userId),
-    ]);
+    const standing = userId === null ? undefined : await this.standing(userId);
+    const defs = standing?.defs ?? (await this.catalog.definitions());
+    const progress = standing
+      ? this.progressOf(standing, (c) => c.status === 'published', now)
+      : [];
+    const awards = standing?.awards ?? [];
     const mine = new Map(progress.map((p) => [p.credential.code, p]));
     const cards = new Map(
       currentAwards(awards, now).map((a) => [a.credentialCode, awardCard(a, defs, now, null)]),
@@ -323,14 +366,15 @@ export class CandidateService {
     code: string,
     now = new Date(),
   ): Promise<CredentialPageView | undefined> {
-    const defs = await this.catalog.definitions();
+    const standing = userId === null ? undefined : await this.standing(userId);
+    const defs = standing?.defs ?? (await this.catalog.definitions());
     const credential = defs.credentialsByCode.get(code);
     if (!credential || credential.status !== 'published') return undefined;
-    if (userId === null) return { info: this.infoInForce(credential, defs, now), mine: null };
-    const progress = await this.progress.credentialProgress(userId, code, now);
+    if (!standing) return { info: this.infoInForce(credential, defs, now), mine: null };
+    const [progress] = this.progressOf(standing, (c) => c.id === credential.id, now);
     if (!progress) return { info: this.infoInForce(credential, defs, now), mine: null };
     const info = this.info(credential, defs, progress.tree, progress.requirementVersion);
-    const checklist = await this.checklist(userId, progress, info.requirements!, defs);
+    const checklist = this.checklist(standing, progress, info.requirements!);
     const award = progress.award ? awardCard(progress.award, defs, now, progress.renewBy) : null;
     return {
       info,
@@ -424,19 +468,18 @@ export class CandidateService {
     };
   }
 
-  private async checklist(
-    userId: number,
+  private checklist(
+    standing: Standing,
     progress: CredentialProgress,
     described: RequirementDescription,
-    defs: ProgramDefinitions,
-  ): Promise<ChecklistNode> {
+  ): ChecklistNode {
     const refs: EvidenceRef[] = [];
     const collect = (n: NodeEvaluation) => {
       if (n.children.length === 0) refs.push(...n.evidence);
       n.children.forEach(collect);
     };
     collect(progress.evaluation.root);
-    const details = await this.evidenceDetails(userId, refs, defs);
+    const details = evidenceDetails(standing, refs);
 
     const build = (
       node: RequirementNode,
@@ -474,89 +517,82 @@ export class CandidateService {
     };
     return build(progress.tree, progress.evaluation.root, described);
   }
+}
 
-  /** Looks the referenced facts up, only among the candidate's own. */
-  private async evidenceDetails(
-    userId: number,
-    refs: readonly EvidenceRef[],
-    defs: ProgramDefinitions,
-  ): Promise<Map<string, EvidenceDetail>> {
-    const ids = (type: EvidenceRef['type']) => [
-      ...new Set(
-        refs
-          .filter((r) => r.type === type)
-          .map((r) => Number(r.id))
-          .filter((id) => Number.isSafeInteger(id)),
-      ),
-    ];
-    const [results, awards, trainings, agreements, credits] = await Promise.all([
-      repo.resultsByIds(this.db, userId, ids('result')),
-      repo.awardsByIds(this.db, userId, ids('award')),
-      repo.trainingsByIds(this.db, userId, ids('training')),
-      repo.agreementsByIds(this.db, userId, ids('agreement')),
-      repo.creditsByIds(this.db, userId, ids('credit')),
-    ]);
-    const out = new Map<string, EvidenceDetail>();
-    for (const r of results) {
-      const exam = defs.examsById.get(r.exam_id);
-      out.set(`result:${r.id}`, {
-        type: 'result',
-        id: r.id,
-        examCode: exam?.code ?? '?',
-        examTitle: exam?.title ?? '?',
-        version: r.exam_version,
-        score: r.score,
-        passingScore: exam?.passingScore ?? null,
-        takenAt: r.taken_at,
-      });
-    }
-    for (const a of awards) {
-      const credential = defs.credentialsById.get(a.credential_id);
-      out.set(`award:${a.id}`, {
-        type: 'award',
-        id: a.id,
-        credentialCode: credential?.code ?? '?',
-        credentialName: credential?.name ?? '?',
-        credentialNumber: a.credential_number,
-        awardedAt: a.awarded_at,
-        expiresAt: a.expires_at,
-      });
-    }
-    for (const t of trainings) {
-      const course = defs.trainingsById.get(t.course_id);
-      out.set(`training:${t.id}`, {
-        type: 'training',
-        id: t.id,
-        courseCode: course?.code ?? '?',
-        courseTitle: course?.title ?? '?',
-        completedAt: t.completed_at,
-        viaEvidence: t.source === 'evidence',
-      });
-    }
-    for (const a of agreements) {
-      const agreement = defs.agreementsById.get(a.agreement_id);
-      out.set(`agreement:${a.id}`, {
-        type: 'agreement',
-        id: a.id,
-        agreementCode: agreement?.code ?? '?',
-        title: agreement?.title ?? '?',
-        version: a.version,
-        acceptedAt: a.accepted_at,
-      });
-    }
-    for (const c of credits) {
-      const category = defs.creditCategoriesById.get(c.category_id);
-      out.set(`credit:${c.id}`, {
-        type: 'credit',
-        id: c.id,
-        categoryCode: category?.code ?? '?',
-        categoryTitle: category?.title ?? '?',
-        amount: Number(c.amount),
-        earnedAt: c.earned_at,
-      });
-    }
-    return out;
+/**
+ * The facts evidence references point at, ready to show: looked up among the
+ * candidate's own rows (a reference can never reveal someone else's fact).
+ */
+function evidenceDetails(
+  { rows, defs }: Standing,
+  refs: readonly EvidenceRef[],
+): Map<string, EvidenceDetail> {
+  const wanted = new Set(refs.map((r) => `${r.type}:${r.id}`));
+  const out = new Map<string, EvidenceDetail>();
+  for (const r of rows.results) {
+    if (!wanted.has(`result:${r.id}`)) continue;
+    const exam = defs.examsById.get(r.exam_id);
+    out.set(`result:${r.id}`, {
+      type: 'result',
+      id: r.id,
+      examCode: exam?.code ?? '?',
+      examTitle: exam?.title ?? '?',
+      version: r.exam_version,
+      score: r.score,
+      passingScore: exam?.passingScore ?? null,
+      takenAt: r.taken_at,
+    });
   }
+  for (const a of rows.awards) {
+    if (!wanted.has(`award:${a.id}`)) continue;
+    const credential = defs.credentialsById.get(a.credential_id);
+    out.set(`award:${a.id}`, {
+      type: 'award',
+      id: a.id,
+      credentialCode: credential?.code ?? '?',
+      credentialName: credential?.name ?? '?',
+      credentialNumber: a.credential_number,
+      awardedAt: a.awarded_at,
+      expiresAt: a.expires_at,
+    });
+  }
+  for (const t of rows.trainings) {
+    if (!wanted.has(`training:${t.id}`)) continue;
+    const course = defs.trainingsById.get(t.course_id);
+    out.set(`training:${t.id}`, {
+      type: 'training',
+      id: t.id,
+      courseCode: course?.code ?? '?',
+      courseTitle: course?.title ?? '?',
+      completedAt: t.completed_at,
+      viaEvidence: rows.trainingSources.get(t.id) === 'evidence',
+    });
+  }
+  for (const a of rows.agreements) {
+    if (!wanted.has(`agreement:${a.id}`)) continue;
+    const agreement = defs.agreementsById.get(a.agreement_id);
+    out.set(`agreement:${a.id}`, {
+      type: 'agreement',
+      id: a.id,
+      agreementCode: agreement?.code ?? '?',
+      title: agreement?.title ?? '?',
+      version: a.version,
+      acceptedAt: a.accepted_at,
+    });
+  }
+  for (const c of rows.credits) {
+    if (!wanted.has(`credit:${c.id}`)) continue;
+    const category = defs.creditCategoriesById.get(c.category_id);
+    out.set(`credit:${c.id}`, {
+      type: 'credit',
+      id: c.id,
+      categoryCode: category?.code ?? '?',
+      categoryTitle: category?.title ?? '?',
+      amount: Number(c.amount),
+      earnedAt: c.earned_at,
+    });
+  }
+  return out;
 }
 
 // ----------------------------------------------------------------------------
