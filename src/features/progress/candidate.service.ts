@@ -234,9 +234,12 @@ export class CandidateService {
   }
 
   /**
-   * The dashboard: the candidate's standing read once, then each part built
-   * from it. A part from another source (e.g. upcoming exams) is read beside
-   * `standing` in the `Promise.all` and added to the view.
+   * The dashboard. Its sources are read at once (today one: the candidate's
+   * standing, in one statement), then each part of the view is built by a
+   * pure function below. A new part from another source (e.g. upcoming
+   * exams from a scheduling feature) adds its read to the `Promise.all`, a
+   * field to `DashboardView`, and, if it suggests something, a step in
+   * `nextStepsOf`.
    */
   async dashboard(
     userId: number,
@@ -244,75 +247,18 @@ export class CandidateService {
   ): Promise<DashboardView> {
     const now = options.now ?? new Date();
     const [standing] = await Promise.all([this.standing(userId)]);
-    const { defs, awards } = standing;
     const progress = this.progressOf(standing, (c) => c.status === 'published', now);
+    const awards = awardCardsOf(standing, progress, now);
+    const reach = inReachOf(progress, awards);
     const pendingEvidence = standing.rows.pendingEvidence;
-    const names = nameLookup(defs);
-    const renewBy = new Map(progress.map((p) => [p.credential.code, p.renewBy]));
-    const cards = currentAwards(awards, now).map((a) =>
-      awardCard(a, defs, now, renewBy.get(a.credentialCode) ?? null),
-    );
-    const holding = new Set(
-      cards
-        .filter((c) => c.status !== 'expired' && c.status !== 'revoked')
-        .map((c) => c.credentialCode),
-    );
-    const heldBefore = new Set(cards.map((c) => c.credentialCode));
-
-    const candidates = progress
-      .filter(
-        (p) => !p.evaluation.met && !holding.has(p.credential.code) && p.evaluation.percent > 0,
-      )
-      .sort(
-        (a, b) =>
-          b.evaluation.percent - a.evaluation.percent ||
-          a.credential.levelRank - b.credential.levelRank ||
-          a.credential.code.localeCompare(b.credential.code),
-      );
-    const inReach = candidates.slice(0, 3).map((p) => ({
-      code: p.credential.code,
-      name: p.credential.name,
-      level: p.credential.level,
-      percent: Math.floor(p.evaluation.percent),
-      again: heldBefore.has(p.credential.code),
-    }));
-
-    const nextSteps: NextStepView[] = [];
-    const closest = candidates[0];
-    if (closest) {
-      const described = describeRequirements(closest.tree, { names });
-      for (const step of unmetLeaves(closest.tree, closest.evaluation.root, described).slice(
-        0,
-        3,
-      )) {
-        nextSteps.push({
-          kind: 'requirement',
-          text: step.text,
-          href: `/credentials/${encodeURIComponent(closest.credential.code)}`,
-          credentialName: closest.credential.name,
-        });
-      }
-    }
-    for (const card of cards) {
-      if (card.status === 'expiring') {
-        nextSteps.push({
-          kind: 'renew',
-          text: card.credentialName,
-          href: `/credentials/${encodeURIComponent(card.credentialCode)}`,
-          date: card.renewBy ?? card.expiresAt ?? undefined,
-        });
-      }
-    }
-    if (pendingEvidence > 0) {
-      nextSteps.push({ kind: 'evidence', text: '', href: '/evidence', count: pendingEvidence });
-    }
-    if (!options.twoFactorEnabled) {
-      nextSteps.push({ kind: 'twoFactor', text: '', href: '/account/two-factor' });
-    }
-    if (!closest && cards.length === 0) {
-      nextSteps.unshift({ kind: 'start', text: '', href: '/credentials' });
-    }
-    return { awards: cards, inReach, nextSteps, pendingEvidence };
+    const nextSteps = nextStepsOf({
+      closest: reach.closest,
+      names: nameLookup(standing.defs),
+      awards,
+      pendingEvidence,
+      twoFactorEnabled: options.twoFactorEnabled,
+    });
+    return { awards, inReach: reach.inReach, nextSteps, pendingEvidence };
   }
 
   /** Every published credential, grouped by kind and level; with the candidate's standing when signed in. */
@@ -593,6 +539,99 @@ function evidenceDetails(
     });
   }
   return out;
+}
+
+// ----------------------------------------------------------------------------
+// The dashboard's parts (pure)
+// ----------------------------------------------------------------------------
+
+/** One card per credential the candidate holds or held, expiring first. */
+function awardCardsOf(
+  standing: Standing,
+  progress: readonly CredentialProgress[],
+  now: Date,
+): AwardCardView[] {
+  const renewBy = new Map(progress.map((p) => [p.credential.code, p.renewBy]));
+  return currentAwards(standing.awards, now).map((a) =>
+    awardCard(a, standing.defs, now, renewBy.get(a.credentialCode) ?? null),
+  );
+}
+
+/**
+ * The credentials in reach: not met, not held, started; the closest first
+ * (by percent, then level, then code). `closest` is the first of them.
+ */
+function inReachOf(
+  progress: readonly CredentialProgress[],
+  cards: readonly AwardCardView[],
+): { inReach: InReachView[]; closest: CredentialProgress | undefined } {
+  const holding = new Set(
+    cards
+      .filter((c) => c.status !== 'expired' && c.status !== 'revoked')
+      .map((c) => c.credentialCode),
+  );
+  const heldBefore = new Set(cards.map((c) => c.credentialCode));
+  const started = progress
+    .filter((p) => !p.evaluation.met && !holding.has(p.credential.code) && p.evaluation.percent > 0)
+    .sort(
+      (a, b) =>
+        b.evaluation.percent - a.evaluation.percent ||
+        a.credential.levelRank - b.credential.levelRank ||
+        a.credential.code.localeCompare(b.credential.code),
+    );
+  return {
+    inReach: started.slice(0, 3).map((p) => ({
+      code: p.credential.code,
+      name: p.credential.name,
+      level: p.credential.level,
+      percent: Math.floor(p.evaluation.percent),
+      again: heldBefore.has(p.credential.code),
+    })),
+    closest: started[0],
+  };
+}
+
+/** What to do next: the closest credential's unmet requirements, renewals, evidence, security. */
+function nextStepsOf(input: {
+  closest: CredentialProgress | undefined;
+  names: NameLookup;
+  awards: readonly AwardCardView[];
+  pendingEvidence: number;
+  twoFactorEnabled: boolean;
+}): NextStepView[] {
+  const { closest, names, awards, pendingEvidence } = input;
+  const nextSteps: NextStepView[] = [];
+  if (closest) {
+    const described = describeRequirements(closest.tree, { names });
+    for (const step of unmetLeaves(closest.tree, closest.evaluation.root, described).slice(0, 3)) {
+      nextSteps.push({
+        kind: 'requirement',
+        text: step.text,
+        href: `/credentials/${encodeURIComponent(closest.credential.code)}`,
+        credentialName: closest.credential.name,
+      });
+    }
+  }
+  for (const card of awards) {
+    if (card.status === 'expiring') {
+      nextSteps.push({
+        kind: 'renew',
+        text: card.credentialName,
+        href: `/credentials/${encodeURIComponent(card.credentialCode)}`,
+        date: card.renewBy ?? card.expiresAt ?? undefined,
+      });
+    }
+  }
+  if (pendingEvidence > 0) {
+    nextSteps.push({ kind: 'evidence', text: '', href: '/evidence', count: pendingEvidence });
+  }
+  if (!input.twoFactorEnabled) {
+    nextSteps.push({ kind: 'twoFactor', text: '', href: '/account/two-factor' });
+  }
+  if (!closest && awards.length === 0) {
+    nextSteps.unshift({ kind: 'start', text: '', href: '/credentials' });
+  }
+  return nextSteps;
 }
 
 // ----------------------------------------------------------------------------
