@@ -170,6 +170,8 @@ export type RequirementsChangeListener = (
 export interface CatalogApi {
   /** Every definition, read afresh (in `db` when given, e.g. the caller's transaction). */
   definitions(db?: Queryable): Promise<ProgramDefinitions>;
+  /** Every definition as of a fingerprint the caller read (`CATALOG_FINGERPRINT_SQL`); cached per process. */
+  definitionsFor(fingerprint: string): Promise<ProgramDefinitions>;
   /** The requirement version in force at `at`: the latest with effectiveAt <= at. */
   requirementsInForce(credential: CredentialDefinition, at: Date): RequirementVersion | undefined;
   examByCode(code: string, db?: Queryable): Promise<ExamDefinition | undefined>;

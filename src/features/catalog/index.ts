@@ -5,7 +5,7 @@ import { CatalogService } from './catalog.service.ts';
 import { registerCatalogPages } from './catalog.pages.tsx';
 import { registerCatalogApi } from './catalog.api.ts';
 
-export { CatalogService, type CatalogActor } from './catalog.service.ts';
+export { CatalogService, CATALOG_FINGERPRINT_SQL, type CatalogActor } from './catalog.service.ts';
 export { requirementsInForce, credentialGraph } from './catalog-rules.ts';
 export type * from './catalog.types.ts';
 

@@ -27,9 +27,7 @@ const HistoryQuery = Type.Object({
 export function registerCandidatePages(appBase: FastifyInstance): void {
   const app = appBase.withTypeProvider<TypeBoxTypeProvider>();
   const evidence = new EvidenceService(app.platform.db, app.catalog, app.progress, app.accounts);
-  const candidates = new CandidateService(app.platform.db, app.catalog, app.progress, (userId) =>
-    evidence.pendingCount(userId),
-  );
+  const candidates = new CandidateService(app.platform.prepared, app.catalog, app.progress);
 
   registerNavItem({ area: 'candidate', href: '/dashboard', label: 'nav.dashboard', order: 0 });
   registerNavItem({ area: 'candidate', href: '/credentials', label: 'nav.credentials', order: 10 });

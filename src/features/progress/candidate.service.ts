@@ -1,5 +1,9 @@
-import type { Database } from '../../platform/db/database.ts';
+import type { DatabaseHandle } from '../../platform/db/database.ts';
 import type { CatalogApi, CredentialDefinition, ProgramDefinitions } from '../catalog/index.ts';
+import { Candidate } from './award-rules.ts';
+import { codeLookup } from './awarding.ts';
+import { progressOf } from './candidate-progress.ts';
+import { candidateRows, type CandidateRows } from './candidate.repository.ts';
 import {
   describeRequirements,
   describeText,
@@ -7,7 +11,8 @@ import {
   type RequirementDescription,
 } from './describe.ts';
 import type { EvidenceRef, Missing, NodeEvaluation } from './evaluator.ts';
-import * as repo from './evidence.repository.ts';
+import { candidateFromRows } from './facts.repository.ts';
+import { toAwardView } from './progress.service.ts';
 import type {
   AwardView,
   CredentialProgress,
@@ -183,103 +188,87 @@ export interface HistoryView {
   years: number[];
 }
 
+/**
+ * One candidate as the pages see them at one instant: the catalog, their
+ * facts and awards (read in one statement), their awards as views (newest
+ * first) and the evidence waiting for a decision.
+ */
+interface Standing {
+  defs: ProgramDefinitions;
+  rows: CandidateRows;
+  candidate: Candidate;
+  awards: AwardView[];
+  awardViews: ReadonlyMap<number, AwardView>;
+}
+
 export class CandidateService {
   constructor(
-    private readonly db: Database,
-    private readonly catalog: Pick<CatalogApi, 'definitions' | 'requirementsInForce'>,
-    private readonly progress: Pick<
-      ProgressService,
-      'candidateProgress' | 'credentialProgress' | 'awardsOf' | 'history'
+    private readonly prepared: DatabaseHandle['prepared'],
+    private readonly catalog: Pick<
+      CatalogApi,
+      'definitions' | 'definitionsFor' | 'requirementsInForce'
     >,
-    private readonly pendingEvidence: (userId: number) => Promise<number>,
+    private readonly progress: Pick<ProgressService, 'history'>,
   ) {}
 
+  /**
+   * The candidate's standing: one statement reads the candidate's rows and
+   * the catalog's fingerprint (the catalog's cached copy is used when it
+   * matches). Nothing of the candidate is cached across requests, so a page
+   * always shows the facts as they are.
+   */
+  private async standing(userId: number): Promise<Standing> {
+    const rows = await candidateRows(this.prepared, userId);
+    const defs = await this.catalog.definitionsFor(rows.catalogFingerprint);
+    const candidate = new Candidate(candidateFromRows(userId, rows, codeLookup(defs)));
+    const awards = rows.awards.map((row) => toAwardView(row, defs));
+    return { defs, rows, candidate, awards, awardViews: new Map(awards.map((a) => [a.id, a])) };
+  }
+
+  private progressOf(
+    s: Standing,
+    include: (c: CredentialDefinition) => boolean,
+    at: Date,
+  ): CredentialProgress[] {
+    return progressOf(s.defs.credentials.filter(include), s.candidate, s.awardViews, at);
+  }
+
+  /**
+   * The dashboard. Its sources are read at once (today one: the candidate's
+   * standing, in one statement), then each part of the view is built by a
+   * pure function below. A new part from another source (e.g. upcoming
+   * exams from a scheduling feature) adds its read to the `Promise.all`, a
+   * field to `DashboardView`, and, if it suggests something, a step in
+   * `nextStepsOf`.
+   */
   async dashboard(
     userId: number,
     options: { twoFactorEnabled: boolean; now?: Date },
   ): Promise<DashboardView> {
     const now = options.now ?? new Date();
-    const [progress, awards, pendingEvidence, defs] = await Promise.all([
-      this.progress.candidateProgress(userId, now),
-      this.progress.awardsOf(userId),
-      this.pendingEvidence(userId),
-      this.catalog.definitions(),
-    ]);
-    const names = nameLookup(defs);
-    const renewBy = new Map(progress.map((p) => [p.credential.code, p.renewBy]));
-    const cards = currentAwards(awards, now).map((a) =>
-      awardCard(a, defs, now, renewBy.get(a.credentialCode) ?? null),
-    );
-    const holding = new Set(
-      cards
-        .filter((c) => c.status !== 'expired' && c.status !== 'revoked')
-        .map((c) => c.credentialCode),
-    );
-    const heldBefore = new Set(cards.map((c) => c.credentialCode));
-
-    const candidates = progress
-      .filter(
-        (p) => !p.evaluation.met && !holding.has(p.credential.code) && p.evaluation.percent > 0,
-      )
-      .sort(
-        (a, b) =>
-          b.evaluation.percent - a.evaluation.percent ||
-          a.credential.levelRank - b.credential.levelRank ||
-          a.credential.code.localeCompare(b.credential.code),
-      );
-    const inReach = candidates.slice(0, 3).map((p) => ({
-      code: p.credential.code,
-      name: p.credential.name,
-      level: p.credential.level,
-      percent: Math.floor(p.evaluation.percent),
-      again: heldBefore.has(p.credential.code),
-    }));
-
-    const nextSteps: NextStepView[] = [];
-    const closest = candidates[0];
-    if (closest) {
-      const described = describeRequirements(closest.tree, { names });
-      for (const step of unmetLeaves(closest.tree, closest.evaluation.root, described).slice(
-        0,
-        3,
-      )) {
-        nextSteps.push({
-          kind: 'requirement',
-          text: step.text,
-          href: `/credentials/${encodeURIComponent(closest.credential.code)}`,
-          credentialName: closest.credential.name,
-        });
-      }
-    }
-    for (const card of cards) {
-      if (card.status === 'expiring') {
-        nextSteps.push({
-          kind: 'renew',
-          text: card.credentialName,
-          href: `/credentials/${encodeURIComponent(card.credentialCode)}`,
-          date: card.renewBy ?? card.expiresAt ?? undefined,
-        });
-      }
-    }
-    if (pendingEvidence > 0) {
-      nextSteps.push({ kind: 'evidence', text: '', href: '/evidence', count: pendingEvidence });
-    }
-    if (!options.twoFactorEnabled) {
-      nextSteps.push({ kind: 'twoFactor', text: '', href: '/account/two-factor' });
-    }
-    if (!closest && cards.length === 0) {
-      nextSteps.unshift({ kind: 'start', text: '', href: '/credentials' });
-    }
-    return { awards: cards, inReach, nextSteps, pendingEvidence };
+    const [standing] = await Promise.all([this.standing(userId)]);
+    const progress = this.progressOf(standing, (c) => c.status === 'published', now);
+    const awards = awardCardsOf(standing, progress, now);
+    const reach = inReachOf(progress, awards);
+    const pendingEvidence = standing.rows.pendingEvidence;
+    const nextSteps = nextStepsOf({
+      closest: reach.closest,
+      names: nameLookup(standing.defs),
+      awards,
+      pendingEvidence,
+      twoFactorEnabled: options.twoFactorEnabled,
+    });
+    return { awards, inReach: reach.inReach, nextSteps, pendingEvidence };
   }
 
   /** Every published credential, grouped by kind and level; with the candidate's standing when signed in. */
   async catalogPage(userId: number | null, now = new Date()): Promise<CatalogGroupView[]> {
-    const [defs, progress, awards] = await Promise.all([
-      this.catalog.definitions(),
-      userId === null ? Promise.resolve([]) : this.progress.candidateProgress(userId, now),
-      userId === null ? Promise.resolve([]) : this.progress.awardsOf(userId),
-    ]);
+    const standing = userId === null ? undefined : await this.standing(userId);
+    const defs = standing?.defs ?? (await this.catalog.definitions());
+    const progress = standing
+      ? this.progressOf(standing, (c) => c.status === 'published', now)
+      : [];
+    const awards = standing?.awards ?? [];
     const mine = new Map(progress.map((p) => [p.credential.code, p]));
     const cards = new Map(
       currentAwards(awards, now).map((a) => [a.credentialCode, awardCard(a, defs, now, null)]),
@@ -323,14 +312,15 @@ export class CandidateService {
     code: string,
     now = new Date(),
   ): Promise<CredentialPageView | undefined> {
-    const defs = await this.catalog.definitions();
+    const standing = userId === null ? undefined : await this.standing(userId);
+    const defs = standing?.defs ?? (await this.catalog.definitions());
     const credential = defs.credentialsByCode.get(code);
     if (!credential || credential.status !== 'published') return undefined;
-    if (userId === null) return { info: this.infoInForce(credential, defs, now), mine: null };
-    const progress = await this.progress.credentialProgress(userId, code, now);
+    if (!standing) return { info: this.infoInForce(credential, defs, now), mine: null };
+    const [progress] = this.progressOf(standing, (c) => c.id === credential.id, now);
     if (!progress) return { info: this.infoInForce(credential, defs, now), mine: null };
     const info = this.info(credential, defs, progress.tree, progress.requirementVersion);
-    const checklist = await this.checklist(userId, progress, info.requirements!, defs);
+    const checklist = this.checklist(standing, progress, info.requirements!);
     const award = progress.award ? awardCard(progress.award, defs, now, progress.renewBy) : null;
     return {
       info,
@@ -424,19 +414,18 @@ export class CandidateService {
     };
   }
 
-  private async checklist(
-    userId: number,
+  private checklist(
+    standing: Standing,
     progress: CredentialProgress,
     described: RequirementDescription,
-    defs: ProgramDefinitions,
-  ): Promise<ChecklistNode> {
+  ): ChecklistNode {
     const refs: EvidenceRef[] = [];
     const collect = (n: NodeEvaluation) => {
       if (n.children.length === 0) refs.push(...n.evidence);
       n.children.forEach(collect);
     };
     collect(progress.evaluation.root);
-    const details = await this.evidenceDetails(userId, refs, defs);
+    const details = evidenceDetails(standing, refs);
 
     const build = (
       node: RequirementNode,
@@ -474,6 +463,7 @@ export class CandidateService {
     };
     return build(progress.tree, progress.evaluation.root, described);
   }
+}
 
   /** Looks the referenced facts up, only among the candidate's own (keyed `type:id`; other features use it too). */
   async evidenceDetails(
@@ -556,7 +546,175 @@ export class CandidateService {
       });
     }
     return out;
+}
+
+/**
+ * The facts evidence references point at, ready to show: looked up among the
+ * candidate's own rows (a reference can never reveal someone else's fact).
+ */
+function evidenceDetails(
+  { rows, defs }: Standing,
+  refs: readonly EvidenceRef[],
+): Map<string, EvidenceDetail> {
+  const wanted = new Set(refs.map((r) => `${r.type}:${r.id}`));
+  const out = new Map<string, EvidenceDetail>();
+  for (const r of rows.results) {
+    if (!wanted.has(`result:${r.id}`)) continue;
+    const exam = defs.examsById.get(r.exam_id);
+    out.set(`result:${r.id}`, {
+      type: 'result',
+      id: r.id,
+      examCode: exam?.code ?? '?',
+      examTitle: exam?.title ?? '?',
+      version: r.exam_version,
+      score: r.score,
+      passingScore: exam?.passingScore ?? null,
+      takenAt: r.taken_at,
+    });
   }
+  for (const a of rows.awards) {
+    if (!wanted.has(`award:${a.id}`)) continue;
+    const credential = defs.credentialsById.get(a.credential_id);
+    out.set(`award:${a.id}`, {
+      type: 'award',
+      id: a.id,
+      credentialCode: credential?.code ?? '?',
+      credentialName: credential?.name ?? '?',
+      credentialNumber: a.credential_number,
+      awardedAt: a.awarded_at,
+      expiresAt: a.expires_at,
+    });
+  }
+  for (const t of rows.trainings) {
+    if (!wanted.has(`training:${t.id}`)) continue;
+    const course = defs.trainingsById.get(t.course_id);
+    out.set(`training:${t.id}`, {
+      type: 'training',
+      id: t.id,
+      courseCode: course?.code ?? '?',
+      courseTitle: course?.title ?? '?',
+      completedAt: t.completed_at,
+      viaEvidence: rows.trainingSources.get(t.id) === 'evidence',
+    });
+  }
+  for (const a of rows.agreements) {
+    if (!wanted.has(`agreement:${a.id}`)) continue;
+    const agreement = defs.agreementsById.get(a.agreement_id);
+    out.set(`agreement:${a.id}`, {
+      type: 'agreement',
+      id: a.id,
+      agreementCode: agreement?.code ?? '?',
+      title: agreement?.title ?? '?',
+      version: a.version,
+      acceptedAt: a.accepted_at,
+    });
+  }
+  for (const c of rows.credits) {
+    if (!wanted.has(`credit:${c.id}`)) continue;
+    const category = defs.creditCategoriesById.get(c.category_id);
+    out.set(`credit:${c.id}`, {
+      type: 'credit',
+      id: c.id,
+      categoryCode: category?.code ?? '?',
+      categoryTitle: category?.title ?? '?',
+      amount: Number(c.amount),
+      earnedAt: c.earned_at,
+    });
+  }
+  return out;
+}
+
+// ----------------------------------------------------------------------------
+// The dashboard's parts (pure)
+// ----------------------------------------------------------------------------
+
+/** One card per credential the candidate holds or held, expiring first. */
+function awardCardsOf(
+  standing: Standing,
+  progress: readonly CredentialProgress[],
+  now: Date,
+): AwardCardView[] {
+  const renewBy = new Map(progress.map((p) => [p.credential.code, p.renewBy]));
+  return currentAwards(standing.awards, now).map((a) =>
+    awardCard(a, standing.defs, now, renewBy.get(a.credentialCode) ?? null),
+  );
+}
+
+/**
+ * The credentials in reach: not met, not held, started; the closest first
+ * (by percent, then level, then code). `closest` is the first of them.
+ */
+function inReachOf(
+  progress: readonly CredentialProgress[],
+  cards: readonly AwardCardView[],
+): { inReach: InReachView[]; closest: CredentialProgress | undefined } {
+  const holding = new Set(
+    cards
+      .filter((c) => c.status !== 'expired' && c.status !== 'revoked')
+      .map((c) => c.credentialCode),
+  );
+  const heldBefore = new Set(cards.map((c) => c.credentialCode));
+  const started = progress
+    .filter((p) => !p.evaluation.met && !holding.has(p.credential.code) && p.evaluation.percent > 0)
+    .sort(
+      (a, b) =>
+        b.evaluation.percent - a.evaluation.percent ||
+        a.credential.levelRank - b.credential.levelRank ||
+        a.credential.code.localeCompare(b.credential.code),
+    );
+  return {
+    inReach: started.slice(0, 3).map((p) => ({
+      code: p.credential.code,
+      name: p.credential.name,
+      level: p.credential.level,
+      percent: Math.floor(p.evaluation.percent),
+      again: heldBefore.has(p.credential.code),
+    })),
+    closest: started[0],
+  };
+}
+
+/** What to do next: the closest credential's unmet requirements, renewals, evidence, security. */
+function nextStepsOf(input: {
+  closest: CredentialProgress | undefined;
+  names: NameLookup;
+  awards: readonly AwardCardView[];
+  pendingEvidence: number;
+  twoFactorEnabled: boolean;
+}): NextStepView[] {
+  const { closest, names, awards, pendingEvidence } = input;
+  const nextSteps: NextStepView[] = [];
+  if (closest) {
+    const described = describeRequirements(closest.tree, { names });
+    for (const step of unmetLeaves(closest.tree, closest.evaluation.root, described).slice(0, 3)) {
+      nextSteps.push({
+        kind: 'requirement',
+        text: step.text,
+        href: `/credentials/${encodeURIComponent(closest.credential.code)}`,
+        credentialName: closest.credential.name,
+      });
+    }
+  }
+  for (const card of awards) {
+    if (card.status === 'expiring') {
+      nextSteps.push({
+        kind: 'renew',
+        text: card.credentialName,
+        href: `/credentials/${encodeURIComponent(card.credentialCode)}`,
+        date: card.renewBy ?? card.expiresAt ?? undefined,
+      });
+    }
+  }
+  if (pendingEvidence > 0) {
+    nextSteps.push({ kind: 'evidence', text: '', href: '/evidence', count: pendingEvidence });
+  }
+  if (!input.twoFactorEnabled) {
+    nextSteps.push({ kind: 'twoFactor', text: '', href: '/account/two-factor' });
+  }
+  if (!closest && awards.length === 0) {
+    nextSteps.unshift({ kind: 'start', text: '', href: '/credentials' });
+  }
+  return nextSteps;
 }
 
 // ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import {
   addMonthsUTC,
   evaluate,
+  evaluatorFor,
   type AgreementFact,
   type AwardFact,
   type CreditFact,
@@ -468,6 +469,24 @@ test('(b) evaluation is deterministic and independent of the order of the facts'
       assert.deepStrictEqual(evaluate(tree, facts, at), first);
       assert.deepStrictEqual(evaluate(tree, shuffledFacts(facts, seed), at), first);
     }),
+    { numRuns: NUM_RUNS },
+  );
+});
+
+test('(b′) one evaluatorFor(facts, at) used for many trees answers as evaluate does for each', () => {
+  fc.assert(
+    fc.property(
+      caseArb({ recency: true }),
+      caseArb({ recency: true }),
+      caseArb({ recency: false }),
+      ({ tree, facts, at }, second, third) => {
+        // The facts are indexed once; every tree must still get its own, independent answer.
+        const evaluator = evaluatorFor(facts, at);
+        for (const t of [tree, second.tree, third.tree, tree]) {
+          assert.deepStrictEqual(evaluator(t), evaluate(t, facts, at));
+        }
+      },
+    ),
     { numRuns: NUM_RUNS },
   );
 });

@@ -64,27 +64,8 @@ export async function loadCandidates(
   const out = new Map<number, LoadedCandidate>();
   if (ids.length === 0) return out;
 
-  const state = new Map<
-    number,
-    {
-      results: ResultFact[];
-      trainings: TrainingFact[];
-      agreements: AgreementFact[];
-      credits: CreditFact[];
-      awards: AwardRecord[];
-      resultMeta: Map<string, ResultMeta>;
-    }
-  >();
-  for (const id of ids) {
-    state.set(id, {
-      results: [],
-      trainings: [],
-      agreements: [],
-      credits: [],
-      awards: [],
-      resultMeta: new Map(),
-    });
-  }
+  const state = new Map<number, MutableState>();
+  for (const id of ids) state.set(id, emptyState());
 
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
@@ -166,96 +147,181 @@ export async function loadCandidates(
         .execute(),
     ]);
 
-    for (const r of results) {
-      const examCode = codes.exam(r.exam_id);
-      const s = r.user_id === null ? undefined : state.get(r.user_id);
-      if (!examCode || !s) continue;
-      const id = String(r.id);
-      s.results.push({
-        id,
-        examCode,
-        examVersion: r.exam_version ?? '',
-        // A pass without a score meets no minimum score.
-        score: r.score ?? Number.NEGATIVE_INFINITY,
-        passed: r.passed,
-        takenAt: r.taken_at,
-        revoked: r.status === 'revoked',
-      });
-      s.resultMeta.set(id, { examId: r.exam_id, statusReason: r.status_reason });
-    }
-    for (const t of trainings) {
-      const courseCode = codes.training(t.course_id);
-      if (courseCode) {
-        state
-          .get(t.user_id)
-          ?.trainings.push({ id: String(t.id), courseCode, completedAt: t.completed_at });
-      }
-    }
-    for (const a of agreements) {
-      const agreementCode = codes.agreement(a.agreement_id);
-      if (agreementCode) {
-        state.get(a.user_id)?.agreements.push({
-          id: String(a.id),
-          agreementCode,
-          version: a.version,
-          acceptedAt: a.accepted_at,
-        });
-      }
-    }
-    for (const c of credits) {
-      const categoryCode = codes.creditCategory(c.category_id);
-      if (categoryCode) {
-        state.get(c.user_id)?.credits.push({
-          id: String(c.id),
-          categoryCode,
-          amount: Number(c.amount),
-          earnedAt: c.earned_at,
-        });
-      }
-    }
-    const keptByAward = new Map<number, string[]>();
-    for (const k of kept) {
-      const refs = (k.details as { refs?: unknown }).refs;
-      if (!Array.isArray(refs)) continue;
-      const list = keptByAward.get(k.award_id) ?? [];
-      for (const ref of refs) if (typeof ref === 'string') list.push(ref);
-      keptByAward.set(k.award_id, list);
-    }
-    for (const a of awards) {
-      const credentialCode = codes.credential(a.credential_id);
-      if (!credentialCode) continue;
-      state.get(a.user_id)?.awards.push({
-        id: a.id,
-        credentialId: a.credential_id,
-        credentialCode,
-        status: a.status,
-        awardedAt: a.awarded_at,
-        expiresAt: a.expires_at,
-        lastRenewedAt: a.last_renewed_at,
-        statusChangedAt: a.status_changed_at,
-        requirementVersion: a.requirement_version,
-        evidence: fromStoredEvidence(a.evidence),
-        keptRefs: keptByAward.get(a.id) ?? [],
-        statusReason: a.status_reason,
-        credentialNumber: a.credential_number,
-      });
-    }
+    addFactRows(state, { results, trainings, agreements, credits, awards, kept }, codes);
   }
 
-  for (const [userId, s] of state) {
-    out.set(userId, {
-      userId,
-      facts: {
-        results: s.results,
-        trainings: s.trainings,
-        agreements: s.agreements,
-        credits: s.credits,
-      },
-      awards: s.awards,
-      resultMeta: s.resultMeta,
+  for (const [userId, s] of state) out.set(userId, toLoaded(userId, s));
+  return out;
+}
+
+/** One candidate's facts and awards from rows read elsewhere (the candidate pages read them in one statement). */
+export function candidateFromRows(
+  userId: number,
+  rows: FactRows,
+  codes: CodeLookup,
+): LoadedCandidate {
+  const state = new Map([[userId, emptyState()]]);
+  addFactRows(state, rows, codes);
+  return toLoaded(userId, state.get(userId)!);
+}
+
+/** The rows `loadCandidates` reads (and the candidate pages' one-statement read), by table. */
+export interface FactRows {
+  results: readonly {
+    id: number;
+    user_id: number | null;
+    exam_id: number;
+    exam_version: string | null;
+    score: number | null;
+    passed: boolean;
+    taken_at: Date;
+    status: 'valid' | 'revoked';
+    status_reason: string | null;
+  }[];
+  trainings: readonly { id: number; user_id: number; course_id: number; completed_at: Date }[];
+  agreements: readonly {
+    id: number;
+    user_id: number;
+    agreement_id: number;
+    version: number;
+    accepted_at: Date;
+  }[];
+  credits: readonly {
+    id: number;
+    user_id: number;
+    category_id: number;
+    amount: string | number;
+    earned_at: Date;
+  }[];
+  awards: readonly {
+    id: number;
+    user_id: number;
+    credential_id: number;
+    credential_number: string;
+    status: AwardRecord['status'];
+    awarded_at: Date;
+    expires_at: Date | null;
+    last_renewed_at: Date | null;
+    status_changed_at: Date | null;
+    status_reason: string | null;
+    requirement_version: number;
+    evidence: unknown;
+  }[];
+  /** `kept` award events: their `details.refs`. */
+  kept: readonly { award_id: number; details: unknown }[];
+}
+
+interface MutableState {
+  results: ResultFact[];
+  trainings: TrainingFact[];
+  agreements: AgreementFact[];
+  credits: CreditFact[];
+  awards: AwardRecord[];
+  resultMeta: Map<string, ResultMeta>;
+}
+
+function emptyState(): MutableState {
+  return {
+    results: [],
+    trainings: [],
+    agreements: [],
+    credits: [],
+    awards: [],
+    resultMeta: new Map(),
+  };
+}
+
+function toLoaded(userId: number, s: MutableState): LoadedCandidate {
+  return {
+    userId,
+    facts: {
+      results: s.results,
+      trainings: s.trainings,
+      agreements: s.agreements,
+      credits: s.credits,
+    },
+    awards: s.awards,
+    resultMeta: s.resultMeta,
+  };
+}
+
+/** Maps rows to the evaluator's facts and the engine's awards, into the candidates of `state`. */
+function addFactRows(state: Map<number, MutableState>, rows: FactRows, codes: CodeLookup): void {
+  const { results, trainings, agreements, credits, awards, kept } = rows;
+  for (const r of results) {
+    const examCode = codes.exam(r.exam_id);
+    const s = r.user_id === null ? undefined : state.get(r.user_id);
+    if (!examCode || !s) continue;
+    const id = String(r.id);
+    s.results.push({
+      id,
+      examCode,
+      examVersion: r.exam_version ?? '',
+      // A pass without a score meets no minimum score.
+      score: r.score ?? Number.NEGATIVE_INFINITY,
+      passed: r.passed,
+      takenAt: r.taken_at,
+      revoked: r.status === 'revoked',
+    });
+    s.resultMeta.set(id, { examId: r.exam_id, statusReason: r.status_reason });
+  }
+  for (const t of trainings) {
+    const courseCode = codes.training(t.course_id);
+    if (courseCode) {
+      state
+        .get(t.user_id)
+        ?.trainings.push({ id: String(t.id), courseCode, completedAt: t.completed_at });
+    }
+  }
+  for (const a of agreements) {
+    const agreementCode = codes.agreement(a.agreement_id);
+    if (agreementCode) {
+      state.get(a.user_id)?.agreements.push({
+        id: String(a.id),
+        agreementCode,
+        version: a.version,
+        acceptedAt: a.accepted_at,
+      });
+    }
+  }
+  for (const c of credits) {
+    const categoryCode = codes.creditCategory(c.category_id);
+    if (categoryCode) {
+      state.get(c.user_id)?.credits.push({
+        id: String(c.id),
+        categoryCode,
+        amount: Number(c.amount),
+        earnedAt: c.earned_at,
+      });
+    }
+  }
+  const keptByAward = new Map<number, string[]>();
+  for (const k of kept) {
+    const refs = (k.details as { refs?: unknown }).refs;
+    if (!Array.isArray(refs)) continue;
+    const list = keptByAward.get(k.award_id) ?? [];
+    for (const ref of refs) if (typeof ref === 'string') list.push(ref);
+    keptByAward.set(k.award_id, list);
+  }
+  for (const a of awards) {
+    const credentialCode = codes.credential(a.credential_id);
+    if (!credentialCode) continue;
+    state.get(a.user_id)?.awards.push({
+      id: a.id,
+      credentialId: a.credential_id,
+      credentialCode,
+      status: a.status,
+      awardedAt: a.awarded_at,
+      expiresAt: a.expires_at,
+      lastRenewedAt: a.last_renewed_at,
+      statusChangedAt: a.status_changed_at,
+      requirementVersion: a.requirement_version,
+      evidence: fromStoredEvidence(a.evidence),
+      keptRefs: keptByAward.get(a.id) ?? [],
+      statusReason: a.status_reason,
+      credentialNumber: a.credential_number,
     });
   }
-  return out;
 }
 
 /** Stored evidence uses numeric ids; the evaluator's ids are strings. */

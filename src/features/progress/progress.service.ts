@@ -4,7 +4,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import type { Database, DatabaseHandle } from '../../platform/db/database.ts';
 import { notFound, ValidationError, type FieldProblem } from '../../platform/http/errors.ts';
 import type { CatalogApi, ProgramDefinitions } from '../catalog/index.ts';
-import { Candidate, versionInForce, type AwardRecord } from './award-rules.ts';
+import { Candidate, type AwardRecord } from './award-rules.ts';
 import { AwardingEngine, codeLookup, type ReevaluateOptions } from './awarding.ts';
 import {
   changeAwardStatus,
@@ -15,6 +15,7 @@ import {
   type AwardStatusOutcome,
 } from './award-status.ts';
 import { evaluate } from './evaluator.ts';
+import { progressOf } from './candidate-progress.ts';
 import { fromStoredEvidence, loadCandidates } from './facts.repository.ts';
 import * as repo from './progress.repository.ts';
 import type {
@@ -162,36 +163,8 @@ export class ProgressServiceImpl implements ProgressService {
     ]);
     const state = loaded.get(userId);
     if (!state) return [];
-    const candidate = new Candidate(state);
     const views = new Map(awardRows.map((row) => [row.id, toAwardView(row, defs)]));
-    const out: CredentialProgress[] = [];
-    for (const credential of credentials) {
-      const live = candidate.liveAward(credential.id);
-      const latest = live ?? candidate.latestAward(credential.id);
-      const version =
-        (live && credential.requirements.find((v) => v.version === live.requirementVersion)) ||
-        versionInForce(credential.requirements, at);
-      if (!version) continue;
-      out.push({
-        credential: {
-          id: credential.id,
-          code: credential.code,
-          name: credential.name,
-          kind: credential.kind,
-          level: credential.level,
-          levelRank: credential.levelRank,
-          description: credential.description,
-          validityMonths: credential.validityMonths,
-          recertification: credential.recertification,
-        },
-        requirementVersion: version.version,
-        tree: version.tree,
-        evaluation: evaluate(version.tree, candidate.facts, at),
-        award: latest ? (views.get(latest.id) ?? null) : null,
-        renewBy: live && live.status === 'active' ? live.expiresAt : null,
-      });
-    }
-    return out;
+    return progressOf(credentials, new Candidate(state), views, at);
   }
 
   async awardsOf(userId: number): Promise<AwardView[]> {

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { PGliteDialect } from './pglite-dialect.ts';
+import { sqlLiteral } from './literal.ts';
+import { PGliteDialect, simpleQuery } from './pglite-dialect.ts';
 import type { DB } from './schema.ts';
 
 export type Database = Kysely<DB>;
@@ -71,14 +72,57 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   return {
     db,
     kind: 'embedded',
-    // Through Kysely's driver, so it waits its turn on PGlite's one connection.
-    prepared: async <R>(_name: string, text: string, values: readonly unknown[]) =>
-      (await db.executeQuery<R>(CompiledQuery.raw(text, [...values]))).rows as R[],
+    prepared: embeddedPrepared(db),
     close: async () => {
       await db.destroy();
       // Kysely skips a driver that never ran a query; PGlite must still be closed.
       if (!pglite.closed) await pglite.close();
     },
+  };
+}
+
+/**
+ * Named prepared statements on the embedded database: `PREPARE` once, then
+ * `EXECUTE name('arg', ...)` through PGlite's simple protocol, so a request's
+ * statement is neither parsed nor planned again (PGlite would otherwise do
+ * both on every call, in WebAssembly) and costs one call into the database
+ * instead of five. Arguments are written as quoted literals of the text a
+ * bound parameter would carry (`sqlLiteral`), which needs
+ * `standard_conforming_strings`; without it, or for a value `sqlLiteral`
+ * declines, the statement is bound as an ordinary query. Everything goes
+ * through Kysely's driver, so it waits its turn on PGlite's one connection.
+ */
+function embeddedPrepared(db: Database): DatabaseHandle['prepared'] {
+  const texts = new Map<string, string>();
+  let conforming: boolean | undefined;
+  return async <R>(name: string, text: string, values: readonly unknown[]) => {
+    const literals = values.map(sqlLiteral);
+    if (
+      !/^[a-z_][a-z0-9_]{0,62}$/.test(name) ||
+      literals.some((l) => l === undefined) ||
+      conforming === false
+    ) {
+      return (await db.executeQuery<R>(CompiledQuery.raw(text, [...values]))).rows as R[];
+    }
+    return db.connection().execute(async (conn) => {
+      if (conforming === undefined) {
+        const { rows } = await conn.executeQuery<{ standard_conforming_strings: string }>(
+          simpleQuery('show standard_conforming_strings'),
+        );
+        conforming = rows[0]?.standard_conforming_strings === 'on';
+        if (!conforming) {
+          return (await conn.executeQuery<R>(CompiledQuery.raw(text, [...values]))).rows as R[];
+        }
+      }
+      if (texts.get(name) !== text) {
+        if (texts.has(name)) await conn.executeQuery(simpleQuery(`deallocate ${name}`));
+        texts.delete(name);
+        await conn.executeQuery(simpleQuery(`prepare ${name} as ${text}`));
+        texts.set(name, text);
+      }
+      const args = literals.length > 0 ? `(${literals.join(', ')})` : '';
+      return (await conn.executeQuery<R>(simpleQuery(`execute ${name}${args}`))).rows as R[];
+    });
   };
 }
 

@@ -83,12 +83,34 @@ class PGliteDriver implements Driver {
   }
 }
 
+/** Queries made by `simpleQuery`: sent with PGlite's `exec`. */
+const simpleQueries = new WeakSet<CompiledQuery>();
+
+/**
+ * A statement without parameters for PGlite's simple protocol: one call into
+ * the database instead of the five of a bound query (parse, describe, bind,
+ * describe, execute). For the request path's `prepare`/`execute` (database.ts).
+ */
+export function simpleQuery(text: string): CompiledQuery {
+  const query = CompiledQuery.raw(text, []);
+  simpleQueries.add(query);
+  return query;
+}
+
 class PGliteConnection implements DatabaseConnection {
   release: () => void = () => {};
 
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    if (simpleQueries.has(compiled)) {
+      const results = await this.pglite.exec(compiled.sql, { rowMode: 'object' });
+      const last = results.at(-1);
+      return {
+        rows: (last?.rows ?? []) as R[],
+        ...(last?.affectedRows !== undefined ? { numAffectedRows: BigInt(last.affectedRows) } : {}),
+      };
+    }
     const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[], {
       rowMode: 'object',
     });

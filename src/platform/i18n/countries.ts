@@ -29,6 +29,15 @@ export function countryOptions(locale: string): { value: string; label: string }
   return options;
 }
 
+// Creating an Intl.DisplayNames costs far more than using one (the account page names a country).
+const displayNames = new Map<string, Intl.DisplayNames>();
+
 export function countryName(code: string, locale: string): string {
-  return new Intl.DisplayNames([locale, 'en'], { type: 'region' }).of(code) ?? code;
+  let names = displayNames.get(locale);
+  if (!names) {
+    names = new Intl.DisplayNames([locale, 'en'], { type: 'region' });
+    if (displayNames.size > 100) displayNames.clear();
+    displayNames.set(locale, names);
+  }
+  return names.of(code) ?? code;
 }
