@@ -198,8 +198,9 @@ async function main(argv: string[]): Promise<number> {
         console.log(
           `New signing key ${app.badges.keys.did}#${keyId}; the old one stays published.`,
         );
-}
-
+        return 0;
+      });
+    }
     case 'import-results': {
       const { values, positionals } = parseArgs({
         args: rest,

@@ -43,7 +43,7 @@ export default fp(
       publicUrl: config.publicUrl,
     });
     const myCredentials = new MyCredentialsService(
-      db,
+      app.platform.prepared,
       app.catalog,
       app.progress,
       program,

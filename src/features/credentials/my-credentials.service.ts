@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Database } from '../../platform/db/database.ts';
+import type { DatabaseHandle } from '../../platform/db/database.ts';
 import type { ProgramSettings } from '../../platform/program.ts';
 import type { CatalogApi } from '../catalog/index.ts';
 import {
@@ -52,14 +52,14 @@ export class MyCredentialsService {
   private readonly evidence: CandidateService;
 
   constructor(
-    db: Database,
+    prepared: DatabaseHandle['prepared'],
     private readonly catalog: CatalogApi,
     private readonly progress: FastifyInstance['progress'],
     private readonly program: ProgramSettings,
     private readonly publicUrl: string,
   ) {
     // Only its evidence lookup is used (among the candidate's own facts).
-    this.evidence = new CandidateService(db, catalog, progress, async () => 0);
+    this.evidence = new CandidateService(prepared, catalog, progress);
   }
 
   async list(userId: number, now = new Date()): Promise<MyAwardView[]> {
@@ -90,7 +90,6 @@ export class MyCredentialsService {
     const details = await this.evidence.evidenceDetails(
       userId,
       awards.flatMap((a) => a.evidence),
-      defs,
     );
     return awards.map((a) => {
       const unavailable = unavailableReason(a, now);

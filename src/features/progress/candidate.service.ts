@@ -335,6 +335,17 @@ export class CandidateService {
     };
   }
 
+  /**
+   * The facts an award's evidence references point at (keyed `type:id`),
+   * looked up among the candidate's own rows; for other features' pages.
+   */
+  async evidenceDetails(
+    userId: number,
+    refs: readonly EvidenceRef[],
+  ): Promise<Map<string, EvidenceDetail>> {
+    return evidenceDetails(await this.standing(userId), refs);
+  }
+
   async history(
     userId: number,
     filter: { examCode?: string; year?: number },
@@ -463,89 +474,6 @@ export class CandidateService {
     };
     return build(progress.tree, progress.evaluation.root, described);
   }
-}
-
-  /** Looks the referenced facts up, only among the candidate's own (keyed `type:id`; other features use it too). */
-  async evidenceDetails(
-    userId: number,
-    refs: readonly EvidenceRef[],
-    defs: ProgramDefinitions,
-  ): Promise<Map<string, EvidenceDetail>> {
-    const ids = (type: EvidenceRef['type']) => [
-      ...new Set(
-        refs
-          .filter((r) => r.type === type)
-          .map((r) => Number(r.id))
-          .filter((id) => Number.isSafeInteger(id)),
-      ),
-    ];
-    const [results, awards, trainings, agreements, credits] = await Promise.all([
-      repo.resultsByIds(this.db, userId, ids('result')),
-      repo.awardsByIds(this.db, userId, ids('award')),
-      repo.trainingsByIds(this.db, userId, ids('training')),
-      repo.agreementsByIds(this.db, userId, ids('agreement')),
-      repo.creditsByIds(this.db, userId, ids('credit')),
-    ]);
-    const out = new Map<string, EvidenceDetail>();
-    for (const r of results) {
-      const exam = defs.examsById.get(r.exam_id);
-      out.set(`result:${r.id}`, {
-        type: 'result',
-        id: r.id,
-        examCode: exam?.code ?? '?',
-        examTitle: exam?.title ?? '?',
-        version: r.exam_version,
-        score: r.score,
-        passingScore: exam?.passingScore ?? null,
-        takenAt: r.taken_at,
-      });
-    }
-    for (const a of awards) {
-      const credential = defs.credentialsById.get(a.credential_id);
-      out.set(`award:${a.id}`, {
-        type: 'award',
-        id: a.id,
-        credentialCode: credential?.code ?? '?',
-        credentialName: credential?.name ?? '?',
-        credentialNumber: a.credential_number,
-        awardedAt: a.awarded_at,
-        expiresAt: a.expires_at,
-      });
-    }
-    for (const t of trainings) {
-      const course = defs.trainingsById.get(t.course_id);
-      out.set(`training:${t.id}`, {
-        type: 'training',
-        id: t.id,
-        courseCode: course?.code ?? '?',
-        courseTitle: course?.title ?? '?',
-        completedAt: t.completed_at,
-        viaEvidence: t.source === 'evidence',
-      });
-    }
-    for (const a of agreements) {
-      const agreement = defs.agreementsById.get(a.agreement_id);
-      out.set(`agreement:${a.id}`, {
-        type: 'agreement',
-        id: a.id,
-        agreementCode: agreement?.code ?? '?',
-        title: agreement?.title ?? '?',
-        version: a.version,
-        acceptedAt: a.accepted_at,
-      });
-    }
-    for (const c of credits) {
-      const category = defs.creditCategoriesById.get(c.category_id);
-      out.set(`credit:${c.id}`, {
-        type: 'credit',
-        id: c.id,
-        categoryCode: category?.code ?? '?',
-        categoryTitle: category?.title ?? '?',
-        amount: Number(c.amount),
-        earnedAt: c.earned_at,
-      });
-    }
-    return out;
 }
 
 /**

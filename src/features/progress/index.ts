@@ -109,8 +109,13 @@ export default fp(
       publicUrl: config.publicUrl,
       log: app.log,
     });
-    const service = new ProgressServiceImpl(db, catalog, engine, config.publicUrl);
-    const service = new ProgressServiceImpl(db, catalog, engine, app.platform.prepared);
+    const service = new ProgressServiceImpl(
+      db,
+      catalog,
+      engine,
+      config.publicUrl,
+      app.platform.prepared,
+    );
     app.decorate('progress', service);
 
     const sweepDeps: SweepDependencies = {

@@ -393,6 +393,22 @@ export interface AwardRemindersTable {
   sent_at: Generated<Date>;
 }
 
+export type ApiScope = 'results' | 'appointments' | 'candidates';
+
+export interface ApiKeysTable {
+  id: Generated<number>;
+  name: string;
+  prefix: string;
+  key_hash: Buffer;
+  scopes: ColumnType<ApiScope[], ApiScope[], ApiScope[]>;
+  provider: string | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  revoked_by: number | null;
+}
+
 // ---------------------------------------------------------------- results (src/features/results)
 
 export interface ResultImportsTable {
@@ -474,96 +490,6 @@ export interface ProviderExportsTable {
   created_at: Generated<Date>;
 }
 
-export type ApiScope = 'results' | 'appointments' | 'candidates';
-
-export interface ApiKeysTable {
-  id: Generated<number>;
-  name: string;
-  prefix: string;
-  key_hash: Buffer;
-  scopes: ColumnType<ApiScope[], ApiScope[], ApiScope[]>;
-  provider: string | null;
-  created_by: number | null;
-  created_at: CreatedAt;
-  last_used_at: Timestamp | null;
-  revoked_at: Timestamp | null;
-  revoked_by: number | null;
-}
-
-// ---------------------------------------------------------------- Open Badges (credentials feature)
-
-export interface IssuerKeysTable {
-  id: Generated<number>;
-  key_id: string;
-  public_key_multibase: string;
-  secret_key_sealed: string | null;
-  status: Generated<'current' | 'retired'>;
-  created_at: CreatedAt;
-  retired_at: Timestamp | null;
-}
-
-export interface BadgeStatusEntriesTable {
-  award_id: number;
-  list_number: number;
-  list_index: number;
-  created_at: CreatedAt;
-}
-
-// ---------------------------------------------------------------- sharing (credentials feature)
-
-export interface DirectoryListingsTable {
-  user_id: number;
-  listed_at: Generated<Date>;
-}
-
-export interface SharesTable {
-  id: Generated<number>;
-  user_id: number;
-  token_hash: Uint8Array;
-  scope: 'awards' | 'transcript';
-  include_history: Generated<boolean>;
-  recipient_name: string;
-  recipient_email: string;
-  message: Generated<string>;
-  created_at: Generated<Date>;
-  expires_at: Date;
-  revoked_at: Date | null;
-  first_opened_at: Date | null;
-  last_opened_at: Date | null;
-  open_count: Generated<number>;
-}
-
-export interface ShareAwardsTable {
-  share_id: number;
-  credential_number: string;
-}
-
-export interface ShareViewsTable {
-  id: Generated<number>;
-  share_id: number;
-  at: Generated<Date>;
-  user_agent: string | null;
-}
-
-export type LogoKind = 'svg' | 'png' | 'eps' | 'zip';
-
-export interface LogoFilesTable {
-  id: Generated<number>;
-  credential_id: number;
-  file_name: string;
-  kind: LogoKind;
-  file_size: number;
-  file: Uint8Array;
-  uploaded_by: number | null;
-  created_at: Generated<Date>;
-}
-
-export interface LogoGuidelinesTable {
-  credential_id: number;
-  version: number;
-  body: string;
-}
-
 // ---------------------------------------------------------------- scheduling
 
 export interface SchedulingSettingsTable {
@@ -633,22 +559,45 @@ export interface VoucherBatchesTable {
   created_at: Generated<Date>;
 }
 
-export interface LogoAcceptancesTable {
-  user_id: number;
-  credential_id: number;
-  version: number;
-  accepted_at: Generated<Date>;
+export interface VoucherBatchExamsTable {
+  batch_id: number;
+  exam_id: number;
 }
 
-export interface LogoDownloadsTable {
+export interface VouchersTable {
+  id: Generated<number>;
+  batch_id: number;
+  code: string;
+  used_at: Date | null;
+  used_by: number | null;
+}
+
+export type AppointmentStatus = 'booked' | 'cancelled' | 'completed' | 'no_show';
+
+export interface AppointmentsTable {
   id: Generated<number>;
   user_id: number;
-  credential_id: number;
-  logo_file_id: number | null;
-  credential_number: string;
-  file_name: string;
-  guidelines_version: number | null;
-  at: Generated<Date>;
+  exam_id: number;
+  sitting_id: number | null;
+  provider_id: number | null;
+  provider_ref: string | null;
+  confirmation_number: string;
+  calendar_uid: string;
+  sequence: Generated<number>;
+  status: Generated<AppointmentStatus>;
+  starts_at: Date;
+  duration_minutes: number;
+  time_zone: string;
+  location: Generated<string>;
+  voucher_id: number | null;
+  price_cents: number | null;
+  currency: string | null;
+  rescheduled_at: Date | null;
+  cancelled_at: Date | null;
+  attendance_marked_by: number | null;
+  attendance_marked_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }
 
 // ---------------------------------------------------------------- certificates and name changes
@@ -716,114 +665,100 @@ export interface NameChangeEventsTable {
   kind: 'submitted' | 'approved' | 'rejected' | 'withdrawn';
   note: string | null;
 }
-// Support: tickets, messages, attachments, saved replies, settings, help (features/support)
-export type SupportCategory =
-  'exam_registration' | 'results' | 'certificates' | 'account' | 'partner_program' | 'other';
-export type SupportStatus = 'new' | 'open' | 'waiting_on_candidate' | 'resolved' | 'closed';
 
-export interface SupportTicketsTable {
-  id: Generated<number>;
-  user_id: number | null;
-  requester_name: string | null;
-  requester_email: string | null;
-  category: SupportCategory;
-  subject: string;
-  status: Generated<SupportStatus>;
-  assignee_id: number | null;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
-  waiting_since: Date | null;
-  closed_at: Date | null;
+// ---------------------------------------------------------------- sharing (credentials feature)
+
+export interface DirectoryListingsTable {
+  user_id: number;
+  listed_at: Generated<Date>;
 }
 
-export interface SupportMessagesTable {
-  id: Generated<number>;
-  ticket_id: number;
-  author_id: number | null;
-  author_kind: 'requester' | 'agent' | 'system';
-  internal: Generated<boolean>;
-  body: string;
-  created_at: Generated<Date>;
-}
-
-export interface SupportAttachmentsTable {
-  id: Generated<number>;
-  ticket_id: number;
-  message_id: number;
-  file_name: string;
-  content_type: 'application/pdf' | 'image/png' | 'image/jpeg';
-  file_size: number;
-  file: Uint8Array;
-  created_at: Generated<Date>;
-}
-
-export interface SupportSavedRepliesTable {
-  id: Generated<number>;
-  title: string;
-  body: string;
-  updated_by: number | null;
-}
-
-export interface VoucherBatchExamsTable {
-  batch_id: number;
-  exam_id: number;
-}
-
-export interface VouchersTable {
-  id: Generated<number>;
-  batch_id: number;
-  code: string;
-  used_at: Date | null;
-  used_by: number | null;
-}
-
-export type AppointmentStatus = 'booked' | 'cancelled' | 'completed' | 'no_show';
-
-export interface AppointmentsTable {
+export interface SharesTable {
   id: Generated<number>;
   user_id: number;
-  exam_id: number;
-  sitting_id: number | null;
-  provider_id: number | null;
-  provider_ref: string | null;
-  confirmation_number: string;
-  calendar_uid: string;
-  sequence: Generated<number>;
-  status: Generated<AppointmentStatus>;
-  starts_at: Date;
-  duration_minutes: number;
-  time_zone: string;
-  location: Generated<string>;
-  voucher_id: number | null;
-  price_cents: number | null;
-  currency: string | null;
-  rescheduled_at: Date | null;
-  cancelled_at: Date | null;
-  attendance_marked_by: number | null;
-  attendance_marked_at: Date | null;
+  token_hash: Uint8Array;
+  scope: 'awards' | 'transcript';
+  include_history: Generated<boolean>;
+  recipient_name: string;
+  recipient_email: string;
+  message: Generated<string>;
   created_at: Generated<Date>;
-  updated_at: Generated<Date>;
+  expires_at: Date;
+  revoked_at: Date | null;
+  first_opened_at: Date | null;
+  last_opened_at: Date | null;
+  open_count: Generated<number>;
 }
 
-export interface SupportSettingsTable {
-  id: number;
-  auto_close_days: Generated<number>;
-  updated_at: Generated<Date>;
+export interface ShareAwardsTable {
+  share_id: number;
+  credential_number: string;
 }
 
-export interface HelpArticlesTable {
+export interface ShareViewsTable {
   id: Generated<number>;
-  slug: string;
-  topic: string;
-  title: string;
-  body: string;
-  position: Generated<number>;
-  published: Generated<boolean>;
-  updated_by: number | null;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
+  share_id: number;
+  at: Generated<Date>;
+  user_agent: string | null;
 }
-// Support: end
+
+export type LogoKind = 'svg' | 'png' | 'eps' | 'zip';
+
+export interface LogoFilesTable {
+  id: Generated<number>;
+  credential_id: number;
+  file_name: string;
+  kind: LogoKind;
+  file_size: number;
+  file: Uint8Array;
+  uploaded_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface LogoGuidelinesTable {
+  credential_id: number;
+  version: number;
+  body: string;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface LogoAcceptancesTable {
+  user_id: number;
+  credential_id: number;
+  version: number;
+  accepted_at: Generated<Date>;
+}
+
+export interface LogoDownloadsTable {
+  id: Generated<number>;
+  user_id: number;
+  credential_id: number;
+  logo_file_id: number | null;
+  credential_number: string;
+  file_name: string;
+  guidelines_version: number | null;
+  at: Generated<Date>;
+}
+
+// ---------------------------------------------------------------- Open Badges (credentials feature)
+
+export interface IssuerKeysTable {
+  id: Generated<number>;
+  key_id: string;
+  public_key_multibase: string;
+  secret_key_sealed: string | null;
+  status: Generated<'current' | 'retired'>;
+  created_at: CreatedAt;
+  retired_at: Timestamp | null;
+}
+
+export interface BadgeStatusEntriesTable {
+  award_id: number;
+  list_number: number;
+  list_index: number;
+  created_at: CreatedAt;
+}
 
 // ---------------------------------------------------------------- profile (src/features/profile)
 
@@ -896,6 +831,76 @@ export interface DeletionRequestsTable {
   decision_note: string | null;
 }
 
+// Support: tickets, messages, attachments, saved replies, settings, help (features/support)
+export type SupportCategory =
+  'exam_registration' | 'results' | 'certificates' | 'account' | 'partner_program' | 'other';
+export type SupportStatus = 'new' | 'open' | 'waiting_on_candidate' | 'resolved' | 'closed';
+
+export interface SupportTicketsTable {
+  id: Generated<number>;
+  user_id: number | null;
+  requester_name: string | null;
+  requester_email: string | null;
+  category: SupportCategory;
+  subject: string;
+  status: Generated<SupportStatus>;
+  assignee_id: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  waiting_since: Date | null;
+  closed_at: Date | null;
+}
+
+export interface SupportMessagesTable {
+  id: Generated<number>;
+  ticket_id: number;
+  author_id: number | null;
+  author_kind: 'requester' | 'agent' | 'system';
+  internal: Generated<boolean>;
+  body: string;
+  created_at: Generated<Date>;
+}
+
+export interface SupportAttachmentsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  message_id: number;
+  file_name: string;
+  content_type: 'application/pdf' | 'image/png' | 'image/jpeg';
+  file_size: number;
+  file: Uint8Array;
+  created_at: Generated<Date>;
+}
+
+export interface SupportSavedRepliesTable {
+  id: Generated<number>;
+  title: string;
+  body: string;
+  updated_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SupportSettingsTable {
+  id: number;
+  auto_close_days: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export interface HelpArticlesTable {
+  id: Generated<number>;
+  slug: string;
+  topic: string;
+  title: string;
+  body: string;
+  position: Generated<number>;
+  published: Generated<boolean>;
+  updated_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+// Support: end
+
 export interface DB {
   program: ProgramTable;
   privacy_notices: PrivacyNoticesTable;
@@ -927,41 +932,13 @@ export interface DB {
   awards: AwardsTable;
   award_events: AwardEventsTable;
   award_reminders: AwardRemindersTable;
+  api_keys: ApiKeysTable;
   result_imports: ResultImportsTable;
   result_import_rows: ResultImportRowsTable;
   result_import_problems: ResultImportProblemsTable;
   result_signing_secrets: ResultSigningSecretsTable;
   exam_authorizations: ExamAuthorizationsTable;
   provider_exports: ProviderExportsTable;
-  api_keys: ApiKeysTable;
-  issuer_keys: IssuerKeysTable;
-  badge_status_entries: BadgeStatusEntriesTable;
-  directory_listings: DirectoryListingsTable;
-  shares: SharesTable;
-  share_awards: ShareAwardsTable;
-  share_views: ShareViewsTable;
-  logo_files: LogoFilesTable;
-  logo_guidelines: LogoGuidelinesTable;
-  logo_acceptances: LogoAcceptancesTable;
-  logo_downloads: LogoDownloadsTable;
-  certificate_templates: CertificateTemplatesTable;
-  certificate_requests: CertificateRequestsTable;
-  certificate_files: CertificateFilesTable;
-  name_change_requests: NameChangeRequestsTable;
-  name_change_events: NameChangeEventsTable;
-  support_tickets: SupportTicketsTable;
-  support_messages: SupportMessagesTable;
-  support_attachments: SupportAttachmentsTable;
-  support_saved_replies: SupportSavedRepliesTable;
-  support_settings: SupportSettingsTable;
-  help_articles: HelpArticlesTable;
-  profile_settings: ProfileSettingsTable;
-  profile_contacts: ProfileContactsTable;
-  demographic_questions: DemographicQuestionsTable;
-  demographic_answers: DemographicAnswersTable;
-  notification_preferences: NotificationPreferencesTable;
-  data_exports: DataExportsTable;
-  deletion_requests: DeletionRequestsTable;
   scheduling_settings: SchedulingSettingsTable;
   test_centers: TestCentersTable;
   sittings: SittingsTable;
@@ -972,6 +949,34 @@ export interface DB {
   voucher_batch_exams: VoucherBatchExamsTable;
   vouchers: VouchersTable;
   appointments: AppointmentsTable;
+  certificate_templates: CertificateTemplatesTable;
+  certificate_requests: CertificateRequestsTable;
+  certificate_files: CertificateFilesTable;
+  name_change_requests: NameChangeRequestsTable;
+  name_change_events: NameChangeEventsTable;
+  directory_listings: DirectoryListingsTable;
+  shares: SharesTable;
+  share_awards: ShareAwardsTable;
+  share_views: ShareViewsTable;
+  logo_files: LogoFilesTable;
+  logo_guidelines: LogoGuidelinesTable;
+  logo_acceptances: LogoAcceptancesTable;
+  logo_downloads: LogoDownloadsTable;
+  issuer_keys: IssuerKeysTable;
+  badge_status_entries: BadgeStatusEntriesTable;
+  profile_settings: ProfileSettingsTable;
+  profile_contacts: ProfileContactsTable;
+  demographic_questions: DemographicQuestionsTable;
+  demographic_answers: DemographicAnswersTable;
+  notification_preferences: NotificationPreferencesTable;
+  data_exports: DataExportsTable;
+  deletion_requests: DeletionRequestsTable;
+  support_tickets: SupportTicketsTable;
+  support_messages: SupportMessagesTable;
+  support_attachments: SupportAttachmentsTable;
+  support_saved_replies: SupportSavedRepliesTable;
+  support_settings: SupportSettingsTable;
+  help_articles: HelpArticlesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
