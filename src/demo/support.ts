@@ -170,25 +170,25 @@ async function backdate(app: App, ticketId: number, days: number): Promise<void>
     .select(['created_at', 'updated_at', 'waiting_since', 'closed_at'])
     .where('id', '=', ticketId)
     .executeTakeFirstOrThrow();
-  const back = (d: Date | null) => (d ? new Date(d.getTime() - shift) : null);
-  // Replies come a few hours after the question, in order.
-  await db
-    .updateTable('support_tickets')
-    .set({
-      created_at: back(ticket.created_at)!,
-      updated_at: new Date(ticket.updated_at.getTime() - shift + 3 * 3_600_000),
-      waiting_since: ticket.waiting_since
-        ? new Date(ticket.waiting_since.getTime() - shift + 3 * 3_600_000)
-        : null,
-      closed_at: back(ticket.closed_at),
-    })
-    .where('id', '=', ticketId)
-    .execute();
   const messages = await db
     .selectFrom('support_messages')
     .select(['id', 'created_at'])
     .where('ticket_id', '=', ticketId)
     .orderBy('id')
+    .execute();
+  // Each answer comes an hour after the message before it.
+  const later = (messages.length - 1) * 3_600_000;
+  await db
+    .updateTable('support_tickets')
+    .set({
+      created_at: new Date(ticket.created_at.getTime() - shift),
+      updated_at: new Date(ticket.updated_at.getTime() - shift + later),
+      waiting_since: ticket.waiting_since
+        ? new Date(ticket.waiting_since.getTime() - shift + later)
+        : null,
+      closed_at: ticket.closed_at ? new Date(ticket.closed_at.getTime() - shift + later) : null,
+    })
+    .where('id', '=', ticketId)
     .execute();
   for (const [i, m] of messages.entries()) {
     await db

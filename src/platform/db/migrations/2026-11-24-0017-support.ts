@@ -242,7 +242,7 @@ Go to [account recovery](/account-recovery) (on the sign-in page: **Forgot your 
 
 ## Lost your two-factor device
 
-Sign in with one of the recovery codes you saved when you turned two-factor on. Each code works once. Then turn two-factor off and on again with your new device, and save the new codes.
+On the sign-in page, enter one of the recovery codes you saved when you turned two-factor on, instead of a code from the app. Each recovery code works once. Then set up two-factor with your new device on your account page, and save the new codes. No recovery codes left? Use the [contact form](/contact).
 
 ## No access to your email address any more
 
