@@ -607,7 +607,7 @@ export class TicketService {
       });
     }
     if (problems.length > 0) return { ok: false, problems };
-    const savedId = await this.db.transaction().execute(async (trx) => {
+    const write = this.db.transaction().execute(async (trx) => {
       let rowId = id;
       if (rowId === undefined) {
         rowId = await repo.insertSavedReply(trx, { title, body, userId: actor.userId });
@@ -626,7 +626,15 @@ export class TicketService {
       });
       return rowId;
     });
-    return { ok: true, id: savedId };
+    try {
+      return { ok: true, id: await write };
+    } catch (error) {
+      // Another agent saved the same title between the check above and this write.
+      if ((error as { code?: string }).code === '23505') {
+        return { ok: false, problems: [{ field: 'title', messageKey: 'support.titleTaken' }] };
+      }
+      throw error;
+    }
   }
 
   async deleteSavedReply(actor: Actor, id: number, ip: string): Promise<void> {
