@@ -84,6 +84,20 @@ browserTest(
       await page.getByRole('link', { name: 'Verify Harbor Pilot Associate' }).click();
       await page.waitForURL(`${base}/verify/${number}`);
 
+      // Logos: accept the guidelines, then the files are listed.
+      await t.app.sharing.logos.publishGuidelines(
+        { userId: me.id },
+        catalog.alpha.code,
+        'Keep clear space around the mark.',
+        '127.0.0.1',
+      );
+      await page.goto(`${base}/my-credentials/${number}/logos`);
+      await page.getByRole('heading', { name: 'Usage guidelines, version 1' }).waitFor();
+      await assertAccessible(page, 'logos before acceptance');
+      await page.getByRole('button', { name: 'Accept the guidelines' }).click();
+      await page.getByText('You accepted the guidelines').waitFor();
+      await assertAccessible(page, 'logos after acceptance');
+
       await page.goto(`${base}/directory`);
       await assertAccessible(page, '/directory');
       await page.goto(`${base}/directory/settings`);
@@ -91,5 +105,6 @@ browserTest(
     } finally {
       await t.close();
     }
-  },
+  }, // The machine running the tests may be busy: a journey of a dozen pages needs more than the default minute.
+  { timeout: 180_000 },
 );
