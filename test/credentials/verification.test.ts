@@ -108,10 +108,11 @@ describe('the verification page', () => {
     const ip = freshIp();
     const unknown = await get(t.app, '/verify/0000-0000-0000-0000', undefined, { ip });
     const garbage = await get(t.app, '/verify/not-a-number!', undefined, { ip });
+    const long = await get(t.app, `/verify/${'7K2M'.repeat(40)}`, undefined, { ip });
     const viaForm = await get(t.app, `/verify?number=${encodeURIComponent('"><b>x')}`, undefined, {
       ip,
     });
-    for (const res of [unknown, garbage, viaForm]) {
+    for (const res of [unknown, garbage, long, viaForm]) {
       assert.equal(res.statusCode, 404);
       assert.match(text(res.body), /We could not find a credential with that number/);
       assert.equal(res.headers['x-robots-tag'], 'noindex');

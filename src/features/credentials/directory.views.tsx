@@ -151,18 +151,18 @@ export function DirectorySettingsPage({
         <li safe>{t('directory.explainIndexed')}</li>
         <li safe>{t('directory.explainLeave')}</li>
       </ul>
-      <form method="post" action="/directory/settings" class="inline-form">
-        <CsrfField ctx={ctx} />
-        <input type="hidden" name="listed" value={listed ? 'no' : 'yes'} />
-        <button class={listed ? 'button button--secondary' : 'button'} type="submit" safe>
-          {listed ? t('directory.leave') : t('directory.join')}
-        </button>
-      </form>
-      <p>
-        <a href="/directory" safe>
+      <div class="button-row">
+        <form method="post" action="/directory/settings" class="inline-form">
+          <CsrfField ctx={ctx} />
+          <input type="hidden" name="listed" value={listed ? 'no' : 'yes'} />
+          <button class={listed ? 'button button--secondary' : 'button'} type="submit" safe>
+            {listed ? t('directory.leave') : t('directory.join')}
+          </button>
+        </form>
+        <a class="button button--secondary" href="/directory" safe>
           {t('directory.open')}
         </a>
-      </p>
+      </div>
     </Layout>
   );
 }

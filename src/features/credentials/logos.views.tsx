@@ -304,6 +304,11 @@ export function CandidateLogosPage({
   const base = `/my-credentials/${number}/logos`;
   return (
     <Layout ctx={ctx} title={t('logos.candidateTitle', { name: data.award.credentialName })}>
+      <p class="breadcrumb">
+        <a href={`/verify/${number}`} safe>
+          {t('logos.verificationPage')}
+        </a>
+      </p>
       <PageHeading
         title={t('logos.candidateTitle', { name: data.award.credentialName })}
         lead={t('logos.candidateLead')}
@@ -360,11 +365,6 @@ export function CandidateLogosPage({
           )}
         </>
       )}
-      <p>
-        <a href={`/verify/${number}`} safe>
-          {t('logos.verificationPage')}
-        </a>
-      </p>
     </Layout>
   );
 }

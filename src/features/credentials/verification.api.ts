@@ -63,7 +63,7 @@ export function registerVerificationApi(
           'Holder, credential, issuer, dates and status with its date (never the reason). ' +
           'Case, spaces and dashes in the number do not matter. Unknown and malformed numbers ' +
           'both answer 404 CREDENTIAL_NOT_FOUND.',
-        params: Type.Object({ credentialNumber: Type.String({ minLength: 1, maxLength: 64 }) }),
+        params: Type.Object({ credentialNumber: Type.String({ minLength: 1, maxLength: 200 }) }),
         response: { 200: VerificationRecordSchema, 404: Problem, 429: Problem },
       },
     },

@@ -23,7 +23,7 @@ export function registerVerificationPages(
     '/verify',
     {
       schema: {
-        querystring: Type.Object({ number: Type.Optional(Type.String({ maxLength: 200 })) }),
+        querystring: Type.Object({ number: Type.Optional(Type.String({ maxLength: 1000 })) }),
       },
     },
     async (request, reply) => {
@@ -47,7 +47,8 @@ export function registerVerificationPages(
     '/verify/:credentialNumber',
     {
       schema: {
-        params: Type.Object({ credentialNumber: Type.String({ minLength: 1, maxLength: 64 }) }),
+        // Long enough for anything pasted: a wrong number gets the neutral answer, not a 400.
+        params: Type.Object({ credentialNumber: Type.String({ minLength: 1, maxLength: 200 }) }),
       },
     },
     async (request, reply) => {
