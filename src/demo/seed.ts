@@ -9,6 +9,7 @@ import {
   submitPendingEvidence,
 } from './candidates.ts';
 import { seedProgram } from './program.ts';
+import { seedScheduling } from './scheduling.ts';
 
 /**
  * The demo program: a fictional vendor, its privacy notice, one account per
@@ -171,5 +172,6 @@ export async function seedDemo(app: App): Promise<boolean> {
     await recordStory(app, id, story, manager, now);
     await submitPendingEvidence(app, id, story, now);
   }
+  await seedScheduling(app, ids, now);
   return true;
 }
