@@ -794,8 +794,12 @@ export function BatchPage({
                   {v.code}
                 </td>
                 <td safe>{v.usedAt ? ctx.dateTime(v.usedAt) : t('scheduling.vouchers.unused')}</td>
-                <td safe>
-                  {v.candidateName ? `${v.candidateName} (${v.candidateNumber ?? ''})` : ''}
+                <td>
+                  {v.candidateName ? (
+                    <span safe>{`${v.candidateName} (${v.candidateNumber ?? ''})`}</span>
+                  ) : (
+                    ''
+                  )}
                 </td>
                 <td safe>{v.examCode ?? ''}</td>
                 <td class="mono" safe>
