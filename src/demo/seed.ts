@@ -15,6 +15,7 @@ import { seedCertificates } from './certificates.ts';
 import { seedSupport } from './support.ts';
 import { seedProfile } from './profile.ts';
 import { seedResults } from './results.ts';
+import { seedScheduling } from './scheduling.ts';
 
 /**
  * The demo program: a fictional vendor, its privacy notice, one account per
@@ -183,5 +184,6 @@ export async function seedDemo(app: App): Promise<boolean> {
   await seedSupport(app, ids);
   await seedProfile(app, ids, now);
   await seedResults(app, ids, now);
+  await seedScheduling(app, ids, now);
   return true;
 }

@@ -12,7 +12,7 @@ import {
 } from '../helpers/accounts.ts';
 import { bearer, givenApiKey } from '../helpers/api-keys.ts';
 import { openSecret } from '../../src/platform/crypto/secrets.ts';
-import { givenScheduledExam } from './setup.ts';
+import { givenScheduledExam, givenSitting, hoursAhead, rejectsWith } from './setup.ts';
 
 /** Delivery providers: configuration, the scheduling hand-off, appointment notifications. */
 
@@ -135,6 +135,35 @@ describe('delivery providers', () => {
       openSecret(t.config.secretKey, after.passphrase_sealed, 'scheduling.provider-passphrase'),
       PASSPHRASE,
     );
+    // An exam a provider delivers has no built-in sittings or bookings.
+    const sittingForm = await post(
+      t.app,
+      '/console/sittings/new',
+      {
+        exams: [examCode],
+        delivery: 'online_proctored',
+        timeZone: 'UTC',
+        startsAt: '2099-01-01T09:00',
+        durationMinutes: '60',
+        seats: '5',
+      },
+      managerJar,
+    );
+    assert.equal(sittingForm.statusCode, 400);
+    assert.match(sittingForm.body, /is delivered by an external provider/);
+    assert.ok(!(await t.app.scheduling.bookableExams()).some((e) => e.code === examCode));
+    const examRow = await t.db
+      .selectFrom('exams')
+      .select('id')
+      .where('code', '=', examCode)
+      .executeTakeFirstOrThrow();
+    const stale = await givenSitting(t, { examIds: [examRow.id], startsAt: hoursAhead(24 * 5) });
+    const someone = await givenAccount(t.app);
+    await rejectsWith(
+      t.app.scheduling.book(someone.id, { sittingId: stale, examCode }),
+      'scheduling.e.examAtProvider',
+    );
+
     const list = await get(t.app, '/console/providers', managerJar);
     assert.match(list.body, /Vista Testing/);
     assert.doesNotMatch(list.body, new RegExp(PASSPHRASE));

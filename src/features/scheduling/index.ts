@@ -59,7 +59,7 @@ export default fp(
     registerCandidatePages(app, service, () => providers.providerExams());
     registerConsolePages(app, service);
     registerProviderPages(app, providers, async () =>
-      (await service.bookableExams()).map((e) => ({
+      (await service.bookableExams({ includeProviderExams: true })).map((e) => ({
         value: e.code,
         label: `${e.code} – ${e.title}`,
       })),

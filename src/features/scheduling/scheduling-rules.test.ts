@@ -128,10 +128,33 @@ describe('local times in a zone', () => {
       zonedLocalToUtc('2026-11-24T18:30', 'America/New_York')?.toISOString(),
       '2026-11-24T23:30:00.000Z',
     );
+    // Clock changes in Los Angeles (8 March and 1 November 2026).
+    assert.equal(
+      zonedLocalToUtc('2026-03-08T03:00', 'America/Los_Angeles')?.toISOString(),
+      '2026-03-08T10:00:00.000Z',
+    );
+    assert.equal(
+      zonedLocalToUtc('2026-03-08T01:59', 'America/Los_Angeles')?.toISOString(),
+      '2026-03-08T09:59:00.000Z',
+    );
+    // 02:30 does not exist that day: read with the offset before the change (PST).
+    assert.equal(
+      zonedLocalToUtc('2026-03-08T02:30', 'America/Los_Angeles')?.toISOString(),
+      '2026-03-08T10:30:00.000Z',
+    );
+    // 01:30 happens twice on 1 November: the first (PDT).
+    assert.equal(
+      zonedLocalToUtc('2026-11-01T01:30', 'America/Los_Angeles')?.toISOString(),
+      '2026-11-01T08:30:00.000Z',
+    );
+    assert.equal(
+      zonedLocalToUtc('2026-11-01T03:00', 'America/Los_Angeles')?.toISOString(),
+      '2026-11-01T11:00:00.000Z',
+    );
     assert.equal(zonedLocalToUtc('2026-02-30T09:00', 'UTC'), undefined);
     assert.equal(zonedLocalToUtc('2026-02-10T09:00', 'Mars/Base'), undefined);
   });
-  test('round trip for whole minutes outside clock changes', () => {
+  test('round trip for whole minutes, clock changes included', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: Date.UTC(2025, 0, 1), max: Date.UTC(2030, 0, 1) }),
@@ -151,6 +174,7 @@ describe('local times in a zone', () => {
           assert.equal(utcToZonedLocal(back, zone), local);
         },
       ),
+      { numRuns: 2000, examples: [[1772964000000, 'America/Los_Angeles']] },
     );
   });
 });

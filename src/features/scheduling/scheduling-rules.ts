@@ -129,8 +129,9 @@ function zoneOffsetMs(instant: Date, zone: string): number {
 
 /**
  * The instant a wall-clock time (`YYYY-MM-DDTHH:MM`) names in `zone`.
- * Undefined for a malformed value. In a gap (clocks going forward) the time
- * is read with the offset before the change, as most calendars do.
+ * Undefined for a malformed value. In the repeated hour (clocks going back)
+ * the earlier instant; in a gap (clocks going forward) the time is read with
+ * the offset before the change, as most calendars do.
  */
 export function zonedLocalToUtc(local: string, zone: string): Date | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
@@ -140,9 +141,15 @@ export function zonedLocalToUtc(local: string, zone: string): Date | undefined {
   const guess = Date.UTC(y, mo - 1, d, h, mi);
   const check = new Date(guess);
   if (check.getUTCDate() !== d || check.getUTCMonth() !== mo - 1) return undefined;
+  // Two readings: with the zone's offset at the wall-clock time taken as UTC,
+  // and with the offset at that first reading. A reading is right when the
+  // zone really has that offset then; with two right ones (the repeated hour
+  // when clocks go back) the earlier wins; with none (the skipped hour) the
+  // reading with the offset before the change.
   const first = guess - zoneOffsetMs(new Date(guess), zone);
   const second = guess - zoneOffsetMs(new Date(first), zone);
-  return new Date(first === second ? first : Math.max(first, second));
+  const right = [first, second].filter((t) => zoneOffsetMs(new Date(t), zone) === guess - t);
+  return new Date(right.length > 0 ? Math.min(...right) : Math.max(first, second));
 }
 
 /** `YYYY-MM-DDTHH:MM` of `instant` in `zone` (for datetime-local inputs). */

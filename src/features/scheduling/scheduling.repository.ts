@@ -205,6 +205,12 @@ export async function releaseSeat(trx: Q, sittingId: number): Promise<void> {
     .execute();
 }
 
+/** Exams an external provider delivers (no built-in sittings or bookings for them). */
+export async function providerExamIds(db: Q): Promise<Set<number>> {
+  const rows = await db.selectFrom('provider_exams').select('exam_id').execute();
+  return new Set(rows.map((r) => r.exam_id));
+}
+
 // ---------------------------------------------------------------- appointments
 
 const appointmentColumns = [

@@ -139,12 +139,18 @@ export class SchedulingService {
   }
 
   /** Published exams sat at a test center or online: what sittings can offer. */
-  async bookableExams(): Promise<{ code: string; title: string }[]> {
-    const defs = await this.deps.catalog.definitions();
+  async bookableExams(
+    options: { includeProviderExams?: boolean } = {},
+  ): Promise<{ code: string; title: string }[]> {
+    const [defs, atProvider] = await Promise.all([
+      this.deps.catalog.definitions(),
+      options.includeProviderExams ? new Set<number>() : repo.providerExamIds(this.db),
+    ]);
     return [...defs.exams.values()]
       .filter(
         (e) =>
           e.status === 'published' &&
+          !atProvider.has(e.id) &&
           (e.delivery.includes('test_center') || e.delivery.includes('online_proctored')),
       )
       .map((e) => ({ code: e.code, title: e.title }))
@@ -255,7 +261,15 @@ export class SchedulingService {
     const seats = wholeNumber(input.seats, 1, 10000);
     if (seats === undefined) problems.push({ field: 'seats', messageKey: 'scheduling.v.seats' });
     const exams = this.examsFromCodes(defs, list(input.exams), problems, 'exams');
+    const atProvider = await repo.providerExamIds(this.db);
     for (const exam of exams) {
+      if (atProvider.has(exam.id)) {
+        problems.push({
+          field: 'exams',
+          messageKey: 'scheduling.v.examAtProvider',
+          params: { exam: exam.code },
+        });
+      }
       if (delivery && !exam.delivery.includes(delivery as 'test_center')) {
         problems.push({
           field: 'exams',
@@ -508,6 +522,15 @@ export class SchedulingService {
       this.deps.program(),
     ]);
     if (!contact) throw notFound();
+    if ((await repo.providerExamIds(this.db)).has(exam.id)) {
+      throw new ValidationError([
+        {
+          field: 'sitting',
+          messageKey: 'scheduling.e.examAtProvider',
+          params: { exam: exam.code },
+        },
+      ]);
+    }
     if (
       sitting.status !== 'scheduled' ||
       !canBook(sitting.startsAt, now, settings.changeDeadlineHours)

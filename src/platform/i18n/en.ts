@@ -2233,6 +2233,8 @@ export const en = {
   'scheduling.v.examsRequired': 'Choose at least one exam',
   'scheduling.v.unknownExam': 'There is no published exam {exam}',
   'scheduling.v.examNotDelivered': '{exam} is not delivered this way',
+  'scheduling.v.examAtProvider':
+    '{exam} is delivered by an external provider; it has no sittings of its own',
   'scheduling.v.batchName': 'Enter a name for the batch (200 characters or fewer)',
   'scheduling.v.count': 'Enter how many codes to make, from 1 to {max}',
   'scheduling.v.percent': 'Enter a discount from 1 to 100 percent',
@@ -2254,6 +2256,8 @@ export const en = {
   'scheduling.e.voucherWrongExam': 'This voucher code cannot be used for {exam}.',
   'scheduling.e.voucherWrongDomain':
     'This voucher code is only for people with an email address at another organization.',
+  'scheduling.e.examAtProvider':
+    '{exam} is booked with our testing partner. Use “Register” on your exams page.',
   'scheduling.e.notBooked': 'This appointment cannot be changed any more.',
   'scheduling.e.deadlinePassed':
     'Appointments can be changed up to {hours} hours before the start. Contact support for help.',

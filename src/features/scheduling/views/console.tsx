@@ -305,6 +305,7 @@ export function RosterPage({
   const started = sitting.startsAt.getTime() <= now.getTime();
   return (
     <Layout ctx={ctx} title={t('scheduling.roster.title')} wide>
+      <link rel="stylesheet" href="/assets/scheduling.css" />
       <ConsoleNav ctx={ctx} />
       <PageHeading
         title={t('scheduling.roster.title')}
@@ -325,7 +326,7 @@ export function RosterPage({
           {t('scheduling.roster.empty')}
         </p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap roster">
           <table class="table">
             <thead>
               <tr>
@@ -348,7 +349,7 @@ export function RosterPage({
                   {t('scheduling.col.signature')}
                 </th>
                 {started ? (
-                  <th scope="col" safe>
+                  <th scope="col" class="no-print" safe>
                     {t('scheduling.col.attendance')}
                   </th>
                 ) : (
@@ -372,7 +373,7 @@ export function RosterPage({
                   </td>
                   <td class="signature-cell"></td>
                   {started ? (
-                    <td>
+                    <td class="no-print">
                       <form
                         method="post"
                         action={`/console/sittings/${sitting.id}/attendance`}
@@ -794,8 +795,12 @@ export function BatchPage({
                   {v.code}
                 </td>
                 <td safe>{v.usedAt ? ctx.dateTime(v.usedAt) : t('scheduling.vouchers.unused')}</td>
-                <td safe>
-                  {v.candidateName ? `${v.candidateName} (${v.candidateNumber ?? ''})` : ''}
+                <td>
+                  {v.candidateName ? (
+                    <span safe>{`${v.candidateName} (${v.candidateNumber ?? ''})`}</span>
+                  ) : (
+                    ''
+                  )}
                 </td>
                 <td safe>{v.examCode ?? ''}</td>
                 <td class="mono" safe>
