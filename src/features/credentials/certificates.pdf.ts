@@ -181,7 +181,7 @@ const OFF = [
   'dnom',
   'rvrn',
 ];
-const PLAIN: Record<string, boolean> = Object.fromEntries(OFF.map((f) => [f, false]));
+export const PLAIN: Record<string, boolean> = Object.fromEntries(OFF.map((f) => [f, false]));
 const WITH_MARKS: Record<string, boolean> = { ...PLAIN, ccmp: true, mark: true, mkmk: true };
 const COMBINING = /\p{M}/u;
 
