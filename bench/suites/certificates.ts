@@ -123,11 +123,13 @@ ${aim}${busy}
 ### What makes it fast enough
 
 - The fonts are parsed once per process and the parsed fonts are reused by every document
-  (pdf-lib would parse 500 kB of font per certificate).
-- Layout runs with the substitution and kerning features off unless the text has combining
-  marks (fontkit's OpenType pass is most of the cost of text otherwise).
+  (pdf-lib would parse 500 kB of font per certificate), and each glyph's outline record is
+  decoded once, not once per subset.
+- Layout is the font's character map alone (no OpenType substitution or kerning pass) unless
+  the text has combining marks: fontkit's shaping pass was most of the cost of the text.
 - Streams are compressed with Node's zlib instead of pdf-lib's JavaScript deflate.
-- The QR code is drawn as filled rectangles, not an SVG path pdf-lib would parse.
+- The QR code uses a fixed mask pattern (choosing the best of eight was most of its cost) and
+  is written as plain rectangles in module units rather than hundreds of pdf-lib number objects.
 
 ### Reproduce
 

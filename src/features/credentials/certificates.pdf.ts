@@ -2,18 +2,18 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import fontkitBase from '@pdf-lib/fontkit';
 import {
-  fill,
+  concatTransformationMatrix,
   PDFDocument,
+  PDFOperator,
+  PDFOperatorNames,
   PDFFlateStream,
   PDFRawStream,
   popGraphicsState,
   pushGraphicsState,
-  rectangle,
   rgb,
   setFillingRgbColor,
   type PDFFont,
   type PDFImage,
-  type PDFOperator,
   type PDFPage,
   type RGB,
 } from 'pdf-lib';
@@ -115,11 +115,48 @@ const cachingFontkit: Fontkit = {
     let font = parsed.get(data);
     if (!font) {
       font = fontkit.create(data);
+      fasterFont(font as unknown as LayoutFont);
       parsed.set(data, font);
     }
     return font;
   },
 } as Fontkit;
+
+interface LayoutGlyph {
+  _decode(): unknown;
+}
+interface LayoutFont {
+  layout(text: string, features?: unknown): { glyphs: LayoutGlyph[] };
+  glyphsForString(text: string): LayoutGlyph[];
+  getGlyph(id: number, characters?: number[]): LayoutGlyph | null;
+}
+
+/**
+ * Two shortcuts on a font parsed once and shared, both giving the same
+ * glyphs as fontkit's own path:
+ * - with every OpenType feature off (`PLAIN`), layout is the character map
+ *   alone: pdf-lib uses only the glyphs of a layout, and fontkit would
+ *   still build a shaping plan per call;
+ * - a glyph's outline record is decoded once, not once per subset that
+ *   includes it (fontkit keeps the glyph objects but decodes again).
+ */
+function fasterFont(font: LayoutFont): void {
+  const layout = font.layout.bind(font);
+  font.layout = (text, features) =>
+    features === PLAIN ? { glyphs: font.glyphsForString(text) } : layout(text, features);
+  const getGlyph = font.getGlyph.bind(font);
+  const memoized = new WeakSet<LayoutGlyph>();
+  font.getGlyph = (id, characters) => {
+    const glyph = getGlyph(id, characters);
+    if (glyph && !memoized.has(glyph)) {
+      memoized.add(glyph);
+      const decode = glyph._decode.bind(glyph);
+      let decoded: { value: unknown } | undefined;
+      glyph._decode = () => (decoded ??= { value: decode() }).value;
+    }
+    return glyph;
+  };
+}
 
 /**
  * OpenType features for layout, one object for every document: fontkit
@@ -144,7 +181,7 @@ const OFF = [
   'dnom',
   'rvrn',
 ];
-const PLAIN: Record<string, boolean> = Object.fromEntries(OFF.map((f) => [f, false]));
+export const PLAIN: Record<string, boolean> = Object.fromEntries(OFF.map((f) => [f, false]));
 const WITH_MARKS: Record<string, boolean> = { ...PLAIN, ccmp: true, mark: true, mkmk: true };
 const COMBINING = /\p{M}/u;
 
@@ -262,7 +299,8 @@ export async function renderCertificate(content: CertificateContent): Promise<Ui
   y -= 50;
   const nameSize = fitSize(bold, content.holderName, 36, maxTextWidth);
   center(content.holderName, bold, nameSize, y);
-  rule(page, width / 2 - 180, width / 2 + 180, y - 12, accent);
+  const ruleHalf = Math.max(180, widthOf(bold, content.holderName, nameSize) / 2 + 16);
+  rule(page, width / 2 - ruleHalf, width / 2 + ruleHalf, y - 12, accent);
   y -= 44;
   center(content.labels.hasEarned, regular, 14, y, muted);
   y -= 36;
@@ -413,16 +451,16 @@ function rule(page: PDFPage, x1: number, x2: number, y: number, color: RGB): voi
  * small in the file), with the four-module quiet zone left white.
  */
 function drawQrCode(page: PDFPage, text: string, x: number, y: number, size: number, color: RGB) {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  // A fixed mask pattern: choosing the best of eight (qrcode's default) is most of the
+  // cost of the code, and every reader decodes any of them.
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M', maskPattern: 2 });
   const n = qr.modules.size;
   const quiet = 4;
   const module = size / (n + 2 * quiet);
   page.drawRectangle({ x, y, width: size, height: size, color: rgb(1, 1, 1) });
-  const ops: PDFOperator[] = [
-    pushGraphicsState(),
-    setFillingRgbColor(color.red, color.green, color.blue),
-  ];
-  const top = y + size - quiet * module;
+  // In module units (one module = 1 × 1, row 0 at the top), written as plain
+  // integers: hundreds of pdf-lib number objects would cost more than the code.
+  const runs: string[] = [];
   for (let row = 0; row < n; row++) {
     let col = 0;
     while (col < n) {
@@ -432,21 +470,17 @@ function drawQrCode(page: PDFPage, text: string, x: number, y: number, size: num
       }
       const start = col;
       while (col < n && qr.modules.get(row, col)) col++;
-      ops.push(
-        rectangle(
-          round(x + (start + quiet) * module),
-          round(top - (row + 1) * module),
-          round((col - start) * module),
-          round(module),
-        ),
-      );
+      runs.push(`${start} ${n - 1 - row} ${col - start} 1 re`);
     }
   }
-  ops.push(fill(), popGraphicsState());
-  page.pushOperators(...ops);
+  page.pushOperators(
+    pushGraphicsState(),
+    setFillingRgbColor(color.red, color.green, color.blue),
+    concatTransformationMatrix(module, 0, 0, module, x + quiet * module, y + quiet * module),
+    PDFOperator.of(PDFOperatorNames.FillNonZero, runs),
+    popGraphicsState(),
+  );
 }
-
-const round = (v: number) => Math.round(v * 1000) / 1000;
 
 function hexColor(value: string): RGB {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(value);

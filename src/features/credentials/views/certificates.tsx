@@ -10,11 +10,17 @@ import {
   type FormState,
 } from '../../../platform/html/forms.tsx';
 import { Layout } from '../../../platform/html/layout.tsx';
-import { FileField, Radios, StatusTag } from '../../progress/index.ts';
+import { displayStatus, FileField, Radios, StatusTag } from '../../progress/index.ts';
 import type { CertificatePageView, TemplateView } from '../certificates.service.ts';
-import { displayStatus } from '../../progress/index.ts';
 
-const LANGUAGE_NAMES: Record<string, string> = { en: 'English' };
+/** A language's own name in the page's language ("English"), from the runtime's data. */
+function languageName(locale: string, code: string): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
 const REQUEST_FIELDS = ['paper', 'language', 'delivery'];
 
 /**
@@ -103,7 +109,10 @@ export function CertificatePage({
               name="language"
               label={t('certificates.language')}
               form={{ ...form, values: { language: ctx.locale, ...form.values } }}
-              options={view.languages.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] ?? l }))}
+              options={view.languages.map((l) => ({
+                value: l,
+                label: languageName(ctx.locale, l),
+              }))}
             />
             <fieldset
               class={form.errors.delivery ? 'field field--error' : 'field'}
