@@ -79,4 +79,5 @@ browserTest(
       await t.close();
     }
   },
+  { timeout: 150_000 },
 );
