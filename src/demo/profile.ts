@@ -129,18 +129,21 @@ export async function seedProfile(app: App, ids: Map<string, number>, now: Date)
   for (const [username, contact] of Object.entries(CONTACTS)) {
     const id = ids.get(username);
     if (id === undefined) continue;
-    await details.updateContact({ userId: id, ip: null }, id, {
+    const outcome = await details.updateContact({ userId: id, ip: null }, id, {
       ...contact,
       addressLine2: '',
       locale: 'en',
     });
+    if ('problems' in outcome)
+      throw new Error(`demo contact of ${username}: ${JSON.stringify(outcome)}`);
   }
   const casey = ids.get('casey');
   if (casey !== undefined && questionIds.length === 3) {
-    await details.saveAnswers({ userId: casey, ip: null }, casey, {
+    const answered = await details.saveAnswers({ userId: casey, ip: null }, casey, {
       [`q${questionIds[0]}`]: 'Developer',
       [`q${questionIds[1]}`]: 'Technology',
     });
+    if ('problems' in answered) throw new Error(`demo answers: ${JSON.stringify(answered)}`);
   }
   // Tomas last confirmed his details more than two years ago: he is asked at his next sign-in.
   const tomas = ids.get('tomas');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestApp, cookieJar, type CookieJar, type TestApp } from '../helpers/app.ts';
+import { createTestApp, cookieJar, request, type CookieJar, type TestApp } from '../helpers/app.ts';
 import {
   attr,
   decode,
@@ -221,6 +221,49 @@ describe('contact details, demographics and the change history', () => {
         (h) => h.kind === 'answer' && h.field === `Industry ${tag}` && h.new === 'Health',
       ),
     );
+  });
+
+  test('the JSON API reads and replaces contact details, with problem details for bad input', async () => {
+    const { account, jar } = await candidate();
+    const page = await get(t.app, '/profile', jar);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const put = (body: unknown) =>
+      request(
+        t.app,
+        {
+          method: 'PUT',
+          url: '/api/v1/me/profile/contact',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+          payload: JSON.stringify(body),
+        },
+        jar,
+      );
+    const bad = await put({ country: 'GB', phone: 'nope' });
+    assert.equal(bad.statusCode, 400);
+    assert.match(String(bad.headers['content-type']), /application\/problem\+json/);
+    assert.equal(JSON.parse(bad.body).errors[0].field, 'phone');
+    const ok = await put({
+      country: 'FR',
+      addressLine1: '8 rue de Rivoli',
+      city: 'Paris',
+      postalCode: '75004',
+      phone: '01 42 76 40 40',
+    });
+    assert.equal(ok.statusCode, 200, ok.body);
+    const read = await get(t.app, '/api/v1/me/profile', jar, {
+      headers: { accept: 'application/json' },
+    });
+    const body = JSON.parse(read.body);
+    assert.equal(body.contact.phone, '+33142764040');
+    assert.equal(body.contact.city, 'Paris');
+    assert.equal(body.preferences.expiry_reminders, true);
+    assert.equal(
+      (await t.app.profile.details.history(account.id)).some(
+        (h) => h.field === 'city' && h.new === 'Paris',
+      ),
+      true,
+    );
+    assert.equal((await get(t.app, '/api/v1/me/profile')).statusCode, 401);
   });
 
   test('a candidate cannot reach the survey console', async () => {

@@ -15,7 +15,7 @@ import {
   unique,
   type GivenAccount,
 } from '../helpers/accounts.ts';
-import { examTree, givenCredential, givenExam } from '../helpers/catalog.ts';
+import { examTree, givenCreditCategory, givenCredential, givenExam } from '../helpers/catalog.ts';
 
 let t: TestApp;
 
@@ -77,6 +77,22 @@ describe('your data: export and account deletion', () => {
         passed: true,
         taken_at: new Date('2026-01-10T10:00:00Z'),
         source: 'manual',
+      })
+      .execute();
+    const category = await givenCreditCategory(t.db);
+    await t.db
+      .insertInto('evidence_submissions')
+      .values({
+        user_id: account.id,
+        kind: 'credits',
+        category_id: category.id,
+        amount: '5',
+        occurred_on: '2026-01-05',
+        description: 'Conference talk',
+        file_name: 'talk.pdf',
+        content_type: 'application/pdf',
+        file_size: 8,
+        file: Buffer.from('%PDF-1.4'),
       })
       .execute();
     const credentialNumber = unique('CN-');
@@ -238,7 +254,20 @@ describe('your data: export and account deletion', () => {
         .executeTakeFirst(),
       undefined,
     );
-    // The award and the result it rests on are kept.
+    // Uploaded evidence files are gone; the award and the result it rests on are kept.
+    assert.equal(
+      await t.db
+        .selectFrom('evidence_submissions')
+        .select('id')
+        .where('user_id', '=', a.account.id)
+        .executeTakeFirst(),
+      undefined,
+    );
+    assert.equal(
+      (await t.db.selectFrom('results').select('id').where('user_id', '=', a.account.id).execute())
+        .length,
+      1,
+    );
     const award = await t.db
       .selectFrom('awards')
       .select(['credential_number', 'status'])

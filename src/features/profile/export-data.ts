@@ -121,3 +121,23 @@ export const CORE_SECTIONS: Record<string, ExportSection> = {
       .orderBy('id')
       .execute(),
 };
+
+/**
+ * What erasing an account removes from the core's tables: the uploaded
+ * evidence files (the training and credit records approved from them stay,
+ * with the link to the file cleared by the database), and the name an exam
+ * provider sent with a result. Results and awards themselves stay: they are
+ * what verification rests on (docs/privacy.md).
+ */
+export const CORE_ERASERS: ((trx: Transaction<DB>, userId: number) => Promise<void>)[] = [
+  async (trx, userId) => {
+    await trx.deleteFrom('evidence_submissions').where('user_id', '=', userId).execute();
+  },
+  async (trx, userId) => {
+    await trx
+      .updateTable('results')
+      .set({ provider_last_name: null })
+      .where('user_id', '=', userId)
+      .execute();
+  },
+];

@@ -4,6 +4,7 @@ import { registerNavItem } from '../../platform/html/nav.ts';
 import { every } from '../../platform/jobs/runner.ts';
 import { registerConsolePages } from './console.pages.tsx';
 import { EXPORT_JOB, PrivacyService } from './privacy.service.ts';
+import { registerProfileApi } from './profile.api.ts';
 import { registerProfilePages } from './profile.pages.tsx';
 import { ProfileService } from './profile.service.ts';
 
@@ -108,6 +109,7 @@ export default fp(
 
     registerProfilePages(app, details, privacy);
     registerConsolePages(app, details, privacy);
+    registerProfileApi(app, details, privacy);
   },
   { name: 'profile', dependencies: ['accounts'] },
 );

@@ -13,7 +13,7 @@ import type { MailPolicy, PolicyDecision } from '../../platform/mail/delivery.ts
 import { queueEmail } from '../../platform/mail/outbox.ts';
 import type { ProgramInfo, ProgramSettings } from '../../platform/program.ts';
 import type { AccountsService } from '../accounts/index.ts';
-import { CORE_SECTIONS, type ExportSection } from './export-data.ts';
+import { CORE_ERASERS, CORE_SECTIONS, type ExportSection } from './export-data.ts';
 import {
   PREFERENCE_CATEGORIES,
   checkUnsubscribeToken,
@@ -45,7 +45,7 @@ export type Eraser = (trx: Transaction<DB>, userId: number) => Promise<void>;
  */
 export class PrivacyService {
   private readonly sections = new Map<string, ExportSection>(Object.entries(CORE_SECTIONS));
-  private readonly erasers: Eraser[] = [];
+  private readonly erasers: Eraser[] = [...CORE_ERASERS];
   private notice: { version: number | null; at: number } | undefined;
   /** `${userId}:${version}` pairs known to be accepted: only ever true, so safe to cache. */
   private readonly accepted = new Set<string>();

@@ -78,6 +78,24 @@ export function AccountPage({
           </a>
         </li>
       </ul>
+      <h2 safe>{t('profile.title')}</h2>
+      <ul class="link-list link-list--large">
+        <li>
+          <a href="/profile" safe>
+            {t('profile.tab.contact')}
+          </a>
+        </li>
+        <li>
+          <a href="/profile/demographics" safe>
+            {t('profile.tab.demographics')}
+          </a>
+        </li>
+        <li>
+          <a href="/privacy" safe>
+            {t('profile.tab.privacy')}
+          </a>
+        </li>
+      </ul>
     </Layout>
   );
 }
