@@ -301,11 +301,13 @@ export class ImportService {
     const start = await repo.findImport(this.db, importId);
     if (!start) throw notFound();
     if (start.status === 'done') return toImportView(start);
-    if (start.status !== 'ready' && start.status !== 'importing') {
+    // 'failed' here is an apply job that failed and is being retried: it resumes.
+    if (start.status !== 'ready' && start.status !== 'importing' && start.status !== 'failed') {
       throw new AppError('IMPORT_NOT_READY', 409, 'results.v.notReady');
     }
-    if (start.status === 'ready')
-      await repo.updateImport(this.db, importId, { status: 'importing' });
+    if (start.status !== 'importing') {
+      await repo.updateImport(this.db, importId, { status: 'importing', last_error: null });
+    }
     const label = `Import ${importId} (${start.file_name})`;
     // Only rows not yet applied are still staged: each batch deletes its own
     // rows in the transaction that applies them, so a retried job resumes.
@@ -417,7 +419,9 @@ export class ImportService {
     try {
       await this.apply(importId, current.created_by, (done, total) => ctx.setProgress(done, total));
     } catch (error) {
+      // The job is retried with backoff; until then the import shows as failed, with the error.
       await repo.updateImport(this.db, importId, {
+        status: 'failed',
         last_error: String((error as Error).message ?? error).slice(0, 1000),
       });
       throw error;
