@@ -106,7 +106,7 @@ export class ImportService {
     const exams = examLookup(defs);
     const importId = await repo.createImport(this.db, {
       provider: meta.provider,
-      file_name: meta.fileName.slice(0, 255) || 'results',
+      file_name: meta.fileName.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255) || 'results',
       mode: meta.mode,
       created_by: meta.actorUserId,
     });
@@ -489,6 +489,24 @@ export class ImportService {
       yield rows.map((r) => `${r.raw ?? ''}\n`).join('');
       after = rows[rows.length - 1]!.line;
     }
+  }
+
+  /** Refuses an upload cut off at the size limit: nothing of it may be imported. */
+  async refuseTooLarge(id: number, maxBytes: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await repo.deleteStaged(trx, id);
+      await repo.updateImport(trx, id, { status: 'invalid', finished_at: new Date() });
+      await repo.insertProblems(trx, [
+        {
+          import_id: id,
+          line: 0,
+          column_name: '',
+          message_key: 'results.p.fileTooLarge',
+          params: JSON.stringify({ mb: Math.round(maxBytes / 2 ** 20) }),
+          raw: null,
+        },
+      ]);
+    });
   }
 
   /** Cancels an import that was checked but not applied: its staged rows go. */
