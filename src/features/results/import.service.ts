@@ -89,6 +89,8 @@ export class ImportService {
     private readonly db: Database,
     private readonly catalog: Pick<CatalogApi, 'definitions'>,
     private readonly progress: FastifyInstance['progress'],
+    /** Batches applied at once (the embedded database has one connection: 1). */
+    private readonly parallel = 1,
   ) {}
 
   /** Reads the file, stages its good rows and records its problems. Returns the import's id. */
@@ -104,7 +106,7 @@ export class ImportService {
     const exams = examLookup(defs);
     const importId = await repo.createImport(this.db, {
       provider: meta.provider,
-      file_name: meta.fileName.slice(0, 255) || 'results',
+      file_name: meta.fileName.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255) || 'results',
       mode: meta.mode,
       created_by: meta.actorUserId,
     });
@@ -238,6 +240,13 @@ export class ImportService {
     }
     const invalid = !!headerProblems || (bad > 0 && meta.mode === 'all_or_nothing') || valid === 0;
     if (invalid) await repo.deleteStaged(this.db, importId);
+    await recordAudit(this.db, {
+      actorUserId: meta.actorUserId,
+      action: 'results.import_uploaded',
+      subjectType: 'result_import',
+      subjectId: importId,
+      details: { provider: meta.provider, fileName: meta.fileName, rows: total, bad, noShow },
+    });
     await repo.updateImport(this.db, importId, {
       format: header?.format ?? null,
       header_line: headerLine,
@@ -280,9 +289,9 @@ export class ImportService {
   }
 
   /**
-   * Applies the staged rows, 1,000 per transaction, resuming after the last
-   * line applied (a retried job does not apply a row twice; the upsert is
-   * idempotent anyway). `onProgress` is told after each batch.
+   * Applies the staged rows, 1,000 per transaction (several at once on
+   * PostgreSQL). A retried job applies only the rows still staged; the
+   * upsert is idempotent anyway. `onProgress` is told after each batch.
    */
   async apply(
     importId: number,
@@ -292,18 +301,21 @@ export class ImportService {
     const start = await repo.findImport(this.db, importId);
     if (!start) throw notFound();
     if (start.status === 'done') return toImportView(start);
-    if (start.status !== 'ready' && start.status !== 'importing') {
+    // 'failed' here is an apply job that failed and is being retried: it resumes.
+    if (start.status !== 'ready' && start.status !== 'importing' && start.status !== 'failed') {
       throw new AppError('IMPORT_NOT_READY', 409, 'results.v.notReady');
     }
-    if (start.status === 'ready')
-      await repo.updateImport(this.db, importId, { status: 'importing' });
+    if (start.status !== 'importing') {
+      await repo.updateImport(this.db, importId, { status: 'importing', last_error: null });
+    }
     const label = `Import ${importId} (${start.file_name})`;
-    let through = start.applied_through_line;
+    // Only rows not yet applied are still staged: each batch deletes its own
+    // rows in the transaction that applies them, so a retried job resumes.
+    let cursor = 0;
     let done = start.rows_done;
-    for (;;) {
+    const applyBatch = async (staged: Awaited<ReturnType<typeof repo.stagedRowsAfter>>) => {
       const defs = await this.catalog.definitions();
-      const staged = await repo.stagedRowsAfter(this.db, importId, through, APPLY_BATCH);
-      if (staged.length === 0) break;
+      const first = staged[0]!.line;
       const last = staged[staged.length - 1]!.line;
       await this.db.transaction().execute(async (trx) => {
         const users = await repo.usersByCandidateNumber(
@@ -344,16 +356,35 @@ export class ImportService {
               '+',
               awardChanges.filter((c) => c.kind === 'awarded').length,
             ),
-            applied_through_line: last,
+            applied_through_line: eb.fn('greatest', ['applied_through_line', eb.val(last)]),
           }))
           .where('id', '=', importId)
           .execute();
-        await repo.deleteStagedThrough(trx, importId, last);
+        await repo.deleteStagedBetween(trx, importId, first, last);
       });
-      through = last;
       done += staged.length;
       if (onProgress) await onProgress(done, start.rows_valid);
+    };
+    // Batches run side by side on PostgreSQL. Two batches with a candidate in
+    // common take turns on that candidate's row (each locks its candidates in
+    // id order first), as any two changes do.
+    const running = new Set<Promise<void>>();
+    let failure: unknown;
+    for (;;) {
+      if (failure) break;
+      const staged = await repo.stagedRowsAfter(this.db, importId, cursor, APPLY_BATCH);
+      if (staged.length === 0) break;
+      cursor = staged[staged.length - 1]!.line;
+      const work: Promise<void> = applyBatch(staged)
+        .catch((error: unknown) => {
+          failure ??= error;
+        })
+        .finally(() => running.delete(work));
+      running.add(work);
+      if (running.size >= this.parallel) await Promise.race(running);
     }
+    await Promise.all(running);
+    if (failure) throw failure;
     const finished = await this.db.transaction().execute(async (trx) => {
       await repo.updateImport(trx, importId, { status: 'done', finished_at: new Date() });
       const row = (await repo.findImport(trx, importId))!;
@@ -388,7 +419,9 @@ export class ImportService {
     try {
       await this.apply(importId, current.created_by, (done, total) => ctx.setProgress(done, total));
     } catch (error) {
+      // The job is retried with backoff; until then the import shows as failed, with the error.
       await repo.updateImport(this.db, importId, {
+        status: 'failed',
         last_error: String((error as Error).message ?? error).slice(0, 1000),
       });
       throw error;
@@ -456,6 +489,24 @@ export class ImportService {
       yield rows.map((r) => `${r.raw ?? ''}\n`).join('');
       after = rows[rows.length - 1]!.line;
     }
+  }
+
+  /** Refuses an upload cut off at the size limit: nothing of it may be imported. */
+  async refuseTooLarge(id: number, maxBytes: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await repo.deleteStaged(trx, id);
+      await repo.updateImport(trx, id, { status: 'invalid', finished_at: new Date() });
+      await repo.insertProblems(trx, [
+        {
+          import_id: id,
+          line: 0,
+          column_name: '',
+          message_key: 'results.p.fileTooLarge',
+          params: JSON.stringify({ mb: Math.round(maxBytes / 2 ** 20) }),
+          raw: null,
+        },
+      ]);
+    });
   }
 
   /** Cancels an import that was checked but not applied: its staged rows go. */

@@ -33,7 +33,12 @@ declare module 'fastify' {
 export default fp(
   async function results(app: FastifyInstance) {
     const { db, config, jobs, rateLimiter } = app.platform;
-    const imports = new ImportService(db, app.catalog, app.progress);
+    const imports = new ImportService(
+      db,
+      app.catalog,
+      app.progress,
+      app.platform.dbKind === 'postgres' ? 3 : 1,
+    );
     const unclaimed = new ResultsService(db, app.catalog, app.progress, rateLimiter);
     const exports = new ExportService(db, app.catalog);
     const signing = new SigningSecrets(db, config.secretKey);

@@ -35,7 +35,8 @@ export type ProblemKey =
   | 'results.p.outcomeRequired'
   | 'results.p.noShow'
   | 'results.p.duplicate'
-  | 'results.p.unclosedQuote';
+  | 'results.p.unclosedQuote'
+  | 'results.p.fileTooLarge';
 
 export interface RowProblem {
   line: number;

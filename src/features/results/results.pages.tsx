@@ -142,9 +142,7 @@ export function registerResultsPages(
             mode,
             actorUserId: actor.userId,
           });
-          if (part.file.truncated) {
-            throw new AppError('PAYLOAD_TOO_LARGE', 413, 'error.tooLarge');
-          }
+          if (part.file.truncated) await imports.refuseTooLarge(importId, MAX_UPLOAD_BYTES);
         }
         if (!csrfChecked) checkCsrf(request, config, fields._csrf);
         if (importId === undefined) {

@@ -151,11 +151,12 @@ export function stagedRowsAfter(db: Executor, importId: number, afterLine: numbe
     .execute();
 }
 
-export function deleteStagedThrough(db: Executor, importId: number, throughLine: number) {
+export function deleteStagedBetween(db: Executor, importId: number, first: number, last: number) {
   return db
     .deleteFrom('result_import_rows')
     .where('import_id', '=', importId)
-    .where('line', '<=', throughLine)
+    .where('line', '>=', first)
+    .where('line', '<=', last)
     .execute();
 }
 

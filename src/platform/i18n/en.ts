@@ -2502,25 +2502,30 @@ export const en = {
   'results.imports.lead': 'Results files from delivery providers, newest first.',
   'results.imports.none': 'No imports yet. Import a results file to start.',
   'results.new.title': 'Import a results file',
-  'results.new.lead': 'Upload the file first: Laurel checks every row and shows the first rows before anything is imported.',
+  'results.new.lead':
+    'Upload the file first: Laurel checks every row and shows the first rows before anything is imported.',
   'results.new.provider': 'Delivery provider code',
-  'results.new.providerHint': 'Lowercase letters, digits and dashes, such as vue. A result sent again by the same provider updates the one already imported.',
+  'results.new.providerHint':
+    'Lowercase letters, digits and dashes, such as vue. A result sent again by the same provider updates the one already imported.',
   'results.new.mode': 'When some rows are bad',
   'results.new.modeAll': 'Import nothing and list every bad row',
   'results.new.modeGood': 'Import the good rows and let me download the bad ones',
   'results.new.file': 'Results file',
-  'results.new.fileHint': "The provider's results file (tab- or comma-separated, with RegistrationID, ClientCandidateID, ExamSeriesCode, ExamDate, Score or Grade columns) or the simple CSV described in the results documentation.",
+  'results.new.fileHint':
+    "The provider's results file (tab- or comma-separated, with RegistrationID, ClientCandidateID, ExamSeriesCode, ExamDate, Score or Grade columns) or the simple CSV described in the results documentation.",
   'results.new.submit': 'Upload and check the file',
   'results.import.name': 'Import {id}',
   'results.import.format': 'Format',
   'results.import.counts': 'Rows',
   'results.import.countsText': '{total} rows: {valid} good, {bad} bad, {noShow} no-shows (skipped)',
   'results.import.outcome': 'Imported so far',
-  'results.import.outcomeText': '{created} new, {updated} changed, {unchanged} already known, {unclaimed} unclaimed; {awarded} credentials awarded',
+  'results.import.outcomeText':
+    '{created} new, {updated} changed, {unchanged} already known, {unclaimed} unclaimed; {awarded} credentials awarded',
   'results.import.progress': 'Imported {done} of {total} rows ({percent}%)',
   'results.import.refreshing': 'This page updates itself until the import is done.',
   'results.import.error': 'Last error: {error}',
-  'results.import.nothingImported': 'Nothing was imported because some rows are bad. Correct them and upload the file again, or choose to import the good rows.',
+  'results.import.nothingImported':
+    'Nothing was imported because some rows are bad. Correct them and upload the file again, or choose to import the good rows.',
   'results.import.previewTitle': 'The first rows',
   'results.import.apply': 'Import {count} results',
   'results.import.discard': 'Do not import this file',
@@ -2530,6 +2535,8 @@ export const en = {
   'results.p.encoding': 'The row is not valid UTF-8 text',
   'results.p.tooLong': 'The row is too long',
   'results.p.unclosedQuote': 'A quoted field is never closed',
+  'results.p.fileTooLarge':
+    'The file is larger than {mb} MB: import it with the command line instead',
   'results.p.columnCount': 'The row has {found} columns; the header has {expected}',
   'results.p.missingColumn': 'The file has no such column',
   'results.p.duplicateColumn': 'The column appears twice',
@@ -2563,11 +2570,15 @@ export const en = {
   'results.api.noProvider': 'This API key does not belong to a delivery provider',
   'results.flash.importQueued': 'The import has started. This page shows how far it is.',
   'results.flash.importDiscarded': 'The file was not imported.',
-  'results.flash.linked': 'The result now belongs to this candidate, and their credentials were checked again.',
-  'results.flash.authorized': 'The authorization was added. It goes out with the next authorizations export.',
-  'results.flash.authorizationCancelled': 'The authorization was cancelled. The next export tells the provider.',
+  'results.flash.linked':
+    'The result now belongs to this candidate, and their credentials were checked again.',
+  'results.flash.authorized':
+    'The authorization was added. It goes out with the next authorizations export.',
+  'results.flash.authorizationCancelled':
+    'The authorization was cancelled. The next export tells the provider.',
   'results.unclaimed.title': 'Unclaimed results',
-  'results.unclaimed.lead': 'Results for candidate IDs Laurel does not know. Candidates can claim them with their score report, or you can link them here.',
+  'results.unclaimed.lead':
+    'Results for candidate IDs Laurel does not know. Candidates can claim them with their score report, or you can link them here.',
   'results.unclaimed.search': 'Registration ID, candidate ID or last name',
   'results.unclaimed.searchButton': 'Search',
   'results.unclaimed.count': '{count} unclaimed results',
@@ -2579,7 +2590,8 @@ export const en = {
   'results.link.reason': 'Reason',
   'results.link.submit': 'Link the result to this candidate',
   'results.exports.title': 'Exports to delivery providers',
-  'results.exports.lead': 'Tab-separated files in the format delivery providers import: candidates and exam authorizations new or changed since the last export.',
+  'results.exports.lead':
+    'Tab-separated files in the format delivery providers import: candidates and exam authorizations new or changed since the last export.',
   'results.exports.candidates': 'Export candidates',
   'results.exports.authorizations': 'Export authorizations',
   'results.exports.historyTitle': 'Earlier exports',
@@ -2591,7 +2603,8 @@ export const en = {
   'results.exports.between': 'from {from} to {until}',
   'results.exports.upTo': 'everything up to {until}',
   'results.auth.title': 'Exam authorizations',
-  'results.auth.lead': 'A candidate authorized for an exam may book it at the delivery provider within the window.',
+  'results.auth.lead':
+    'A candidate authorized for an exam may book it at the delivery provider within the window.',
   'results.auth.exam': 'Exam code',
   'results.auth.from': 'First day',
   'results.auth.until': 'Last day',
@@ -2604,7 +2617,8 @@ export const en = {
   'results.auth.cancel': 'Cancel the authorization',
   'results.claim.link': 'I have a score report for a result that is not here',
   'results.claim.title': 'Add a result from your score report',
-  'results.claim.lead': 'If a test center had your details wrong, your result may not have reached your account. Enter the registration ID and the last name printed on your score report.',
+  'results.claim.lead':
+    'If a test center had your details wrong, your result may not have reached your account. Enter the registration ID and the last name printed on your score report.',
   'results.claim.back': 'Back to your history',
   'results.claim.ref': 'Registration ID',
   'results.claim.refHint': 'On the score report, near the top.',
@@ -2613,8 +2627,10 @@ export const en = {
   'results.claim.submit': 'Add the result to my account',
   'results.claim.refRequired': 'Enter the registration ID',
   'results.claim.nameRequired': 'Enter the last name',
-  'results.claim.noMatch': 'No result matches this registration ID and last name. Check both against the score report, or contact support.',
-  'results.claim.done': 'The result is now in your history, and your credentials were checked again.',
+  'results.claim.noMatch':
+    'No result matches this registration ID and last name. Check both against the score report, or contact support.',
+  'results.claim.done':
+    'The result is now in your history, and your credentials were checked again.',
   // Results coming in: end
 } as const;
 

@@ -1,0 +1,432 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { watchForeignCpu, type ForeignCpu } from '../lib/cpu.ts';
+import { startLaurel } from '../lib/laurel.ts';
+import { markdownTable, textTable, type Table } from '../lib/markdown.ts';
+import { benchDatabase, redact } from '../lib/postgres.ts';
+import type { Suite, SuiteContext } from '../lib/suite.ts';
+import { createApiKey } from '../../src/platform/auth/api-keys.ts';
+import { ensureProgram } from '../../src/platform/bootstrap.ts';
+import { openDatabase, type DatabaseHandle } from '../../src/platform/db/database.ts';
+import { migrateToLatest } from '../../src/platform/db/migrate.ts';
+
+/**
+ * The results suite, on PostgreSQL: importing a generated provider results
+ * file (`npm run cli -- import-results`, in a process of its own, so its
+ * peak memory is its own) beside a plain `COPY` of the same file into a bare
+ * table; and `POST /api/v1/results` in batches of 1,000.
+ *
+ * Aims (issue 4): at least 50,000 rows/s end to end, with the affected
+ * candidates re-evaluated, and under 300 MB of memory for 1,000,000 rows.
+ *
+ * Size: BENCH_RESULTS_ROWS (default 1,000,000), BENCH_RESULTS_API_BATCHES
+ * (default 20 batches of 1,000).
+ */
+
+const AIM_ROWS_PER_SECOND = 50_000;
+const AIM_PEAK_MB = 300;
+const EXAMS = ['BR-101', 'BR-102', 'BR-201', 'BR-202', 'BR-301'];
+/** Results per candidate in the generated file. */
+const PER_CANDIDATE = 4;
+/** Share of rows whose candidate ID Laurel does not know (unclaimed). */
+const UNKNOWN_SHARE = 0.05;
+
+interface ImportRow {
+  label: string;
+  rows: number;
+  seconds: number;
+  peakMb: number | null;
+  foreign: number;
+}
+
+const suite: Suite = {
+  name: 'results',
+  description:
+    'a generated results file imported by the CLI (with re-evaluation) beside a plain COPY; POST /api/v1/results in batches of 1,000',
+
+  async run(ctx) {
+    const rows = positiveInt('BENCH_RESULTS_ROWS', 1_000_000);
+    const batches = positiveInt('BENCH_RESULTS_API_BATCHES', 20);
+    const candidates = Math.max(1, Math.ceil(rows / PER_CANDIDATE));
+    const database = await benchDatabase();
+    const drop = ctx.cleanup.defer('drop the benchmark database', () => database.drop());
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-results-bench-'));
+    const removeTmp = ctx.cleanup.defer('remove the results file', () =>
+      fs.rmSync(tmp, { recursive: true, force: true }),
+    );
+    const overall = watchForeignCpu();
+    try {
+      ctx.log(`database ${redact(database.url)}; ${rows} rows, ${candidates} candidates`);
+      const handle = await openDatabase({ databaseUrl: database.url, poolSize: 4 });
+      const closeHandle = ctx.cleanup.defer('close the database', () => handle.close());
+      let imports: ImportRow[];
+      let api: { results: number; seconds: number; foreign: number };
+      try {
+        await migrateToLatest(handle.db);
+        await seedProgram(handle, candidates);
+        const file = path.join(tmp, 'results.txt');
+        await writeResultsFile(file, rows, candidates);
+        const sizeMb = fs.statSync(file).size / 2 ** 20;
+        ctx.log(`wrote ${file} (${sizeMb.toFixed(1)} MB)`);
+
+        const copy = await plainCopy(database.url, file, rows);
+        ctx.log(`plain COPY: ${copy.seconds.toFixed(2)} s`);
+        const laurel = await cliImport(ctx, database.url, file, rows);
+        ctx.log(`Laurel import: ${laurel.seconds.toFixed(2)} s, peak ${laurel.peakMb ?? '?'} MB`);
+        const imported = await handle.db
+          .selectFrom('results')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('provider', '=', 'bench')
+          .executeTakeFirstOrThrow();
+        if (Number(imported.n) !== rows) {
+          throw new Error(`the import recorded ${imported.n} results, not ${rows}`);
+        }
+        imports = [copy, laurel];
+        api = await apiRun(ctx, handle, database.url, batches, candidates);
+      } finally {
+        await closeHandle();
+      }
+      return report(ctx, rows, imports, api, overall());
+    } finally {
+      await removeTmp();
+      await drop();
+    }
+  },
+};
+
+export default suite;
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive whole number`);
+  return value;
+}
+
+const candidateId = (i: number) => `BN-${String(i).padStart(8, '0')}`;
+
+/** Exams, two credentials (one exam; two of three exams), the candidates. */
+async function seedProgram(handle: DatabaseHandle, candidates: number): Promise<void> {
+  const { db } = handle;
+  await ensureProgram(db, { name: 'Bench Program', supportEmail: 'support@bench.example' });
+  for (const code of EXAMS) {
+    await db
+      .insertInto('exams')
+      .values({
+        code,
+        title: `Exam ${code}`,
+        kind: 'exam',
+        delivery: ['test_center'],
+        passing_score: 700,
+        duration_minutes: null,
+        price_cents: null,
+        currency: null,
+        retake_max_per_year: null,
+        status: 'published',
+      })
+      .execute();
+  }
+  const credential = async (code: string, tree: unknown) => {
+    const row = await db
+      .insertInto('credentials')
+      .values({
+        code,
+        name: `Credential ${code}`,
+        kind: 'certification',
+        level: 'Associate',
+        status: 'published',
+        validity_months: 36,
+        recertification: JSON.stringify({
+          requirementsAgain: true,
+          exams: [],
+          higherCredentials: [],
+          credits: null,
+        }),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('credential_requirements')
+      .values({
+        credential_id: row.id,
+        version: 1,
+        tree: JSON.stringify(tree),
+        effective_at: new Date('2000-01-01T00:00:00Z'),
+      })
+      .execute();
+  };
+  await credential('BC-ASSOC', { kind: 'exam', id: 'e', examCode: 'BR-101' });
+  await credential('BC-PRO', {
+    kind: 'any',
+    id: 'root',
+    count: 2,
+    children: [
+      { kind: 'exam', id: 'a', examCode: 'BR-201' },
+      { kind: 'exam', id: 'b', examCode: 'BR-202' },
+      { kind: 'exam', id: 'c', examCode: 'BR-301' },
+    ],
+  });
+  for (let start = 0; start < candidates; start += 5000) {
+    const values = [];
+    for (let i = start; i < Math.min(candidates, start + 5000); i++) {
+      values.push({
+        candidate_number: candidateId(i),
+        username: `bench_${i}`,
+        email: `bench_${i}@example.com`,
+        given_name: 'Bench',
+        family_name: `Candidate ${i}`,
+        country: 'US',
+      });
+    }
+    await db.insertInto('users').values(values).execute();
+  }
+}
+
+/** The provider's tab-separated results file: rows spread over the candidates, 5 % unknown IDs. */
+async function writeResultsFile(file: string, rows: number, candidates: number): Promise<void> {
+  const out = fs.createWriteStream(file);
+  const header =
+    'RegistrationID\tClientCandidateID\tTCID\tExamSeriesCode\tExamRevision\tExamDate\tPassingScore\tScore\tGrade\tNoShow\tLastName\n';
+  out.write(header);
+  let seed = 20261124;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const base = Date.UTC(2025, 0, 1);
+  let chunk = '';
+  for (let i = 0; i < rows; i++) {
+    const unknown = random() < UNKNOWN_SHARE;
+    const candidate = unknown
+      ? `UNK-${i}`
+      : candidateId(Math.floor(i / PER_CANDIDATE) % candidates);
+    const exam = EXAMS[i % EXAMS.length]!;
+    const date = new Date(base + Math.floor(random() * 600) * 86_400_000 + 9 * 3_600_000);
+    const score = 500 + Math.floor(random() * 450);
+    const stamp = date.toISOString().slice(0, 19).replace('T', ' ').replaceAll('-', '/');
+    chunk += `VUE-${i}\t${candidate}\t80001\t${exam}\t\t${stamp}\t700\t${score}\t${score >= 700 ? 'pass' : 'fail'}\tfalse\tCandidate\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk))
+        await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      chunk = '';
+    }
+  }
+  out.write(chunk);
+  await new Promise<void>((resolve, reject) =>
+    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
+}
+
+/** The floor: COPY of the same file into a bare table of text columns, no checks, no indexes. */
+async function plainCopy(url: string, file: string, rows: number): Promise<ImportRow> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(
+      `create table bare_results (registration_id text, candidate_id text, tcid text, exam text,
+        revision text, exam_date text, passing_score text, score text, grade text, no_show text, last_name text)`,
+    );
+    const watch = watchForeignCpu();
+    const start = performance.now();
+    await pipeline(
+      fs.createReadStream(file),
+      client.query(
+        copyFrom(`copy bare_results from stdin with (format csv, delimiter E'\\t', header true)`),
+      ),
+    );
+    const seconds = (performance.now() - start) / 1000;
+    return {
+      label: 'plain `COPY` into a bare table',
+      rows,
+      seconds,
+      peakMb: null,
+      foreign: watch().share,
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+/** `npm run cli -- import-results FILE` in its own process; its peak RSS from /proc (VmHWM). */
+async function cliImport(
+  ctx: SuiteContext,
+  url: string,
+  file: string,
+  rows: number,
+): Promise<ImportRow> {
+  const watch = watchForeignCpu();
+  const start = performance.now();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli.ts', 'import-results', file, '--provider', 'bench'],
+    {
+      cwd: ctx.root,
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        LOG_LEVEL: 'warn',
+        JOBS: 'off',
+        SEED_DEMO: 'false',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let peakKb = 0;
+  const poll = setInterval(() => {
+    try {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      if (kb > peakKb) peakKb = kb;
+    } catch {
+      // Exited, or no /proc.
+    }
+  }, 100);
+  let output = '';
+  child.stdout.on('data', (d) => (output += String(d)));
+  child.stderr.on('data', (d) => (output += String(d)));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearInterval(poll);
+  const seconds = (performance.now() - start) / 1000;
+  if (code !== 0) throw new Error(`import-results failed (${code}):\n${output.slice(-2000)}`);
+  ctx.log(output.trim().split('\n').slice(-1)[0] ?? '');
+  return {
+    label: 'Laurel `import-results` (check, stage, upsert, re-evaluate)',
+    rows,
+    seconds,
+    peakMb: peakKb > 0 ? Math.round(peakKb / 1024) : null,
+    foreign: watch().share,
+  };
+}
+
+/** POST /api/v1/results, batches of 1,000 new results for known candidates, one after another. */
+async function apiRun(
+  ctx: SuiteContext,
+  handle: DatabaseHandle,
+  url: string,
+  batches: number,
+  candidates: number,
+): Promise<{ results: number; seconds: number; foreign: number }> {
+  const { key } = await createApiKey(handle.db, null, {
+    name: 'bench',
+    scopes: ['results'],
+    provider: 'bench-api',
+  });
+  const laurel = await startLaurel(ctx.root, { kind: 'postgres', url }, { SEED_DEMO: 'false' });
+  const stop = ctx.cleanup.defer('stop laurel', () => laurel.stop());
+  try {
+    const send = async (batch: number) => {
+      const results = Array.from({ length: 1000 }, (_, i) => {
+        const n = batch * 1000 + i;
+        return {
+          registrationId: `API-${n}`,
+          candidateId: candidateId(n % candidates),
+          examCode: EXAMS[n % EXAMS.length],
+          takenAt: '2026-06-01T10:00:00Z',
+          score: 600 + (n % 300),
+        };
+      });
+      const res = await fetch(`${laurel.origin}/api/v1/results`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ results }),
+      });
+      if (res.status !== 200)
+        throw new Error(`POST /api/v1/results: ${res.status} ${await res.text()}`);
+    };
+    await send(batches); // warm-up, not counted
+    const watch = watchForeignCpu();
+    const start = performance.now();
+    for (let b = 0; b < batches; b++) await send(b);
+    const seconds = (performance.now() - start) / 1000;
+    return { results: batches * 1000, seconds, foreign: watch().share };
+  } finally {
+    await stop();
+  }
+}
+
+function report(
+  ctx: SuiteContext,
+  rows: number,
+  imports: ImportRow[],
+  api: { results: number; seconds: number; foreign: number },
+  overall: ForeignCpu,
+) {
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(x * 100)} %` : '?');
+  const copy = imports[0]!;
+  const laurel = imports[1]!;
+  const table: Table = {
+    header: [
+      'what',
+      'rows',
+      'seconds',
+      'rows/s',
+      'of COPY',
+      'peak memory',
+      'other work on the machine',
+    ],
+    rows: imports.map((r) => [
+      r.label,
+      fmt(r.rows),
+      r.seconds.toFixed(2),
+      fmt(r.rows / r.seconds),
+      `${((copy.seconds / r.seconds) * 100).toFixed(1)} %`,
+      r.peakMb === null ? '—' : `${r.peakMb} MB`,
+      pct(r.foreign),
+    ]),
+    alignRight: [1, 2, 3, 4, 5],
+  };
+  const apiTable: Table = {
+    header: ['what', 'results', 'seconds', 'results/s', 'other work on the machine'],
+    rows: [
+      [
+        '`POST /api/v1/results`, batches of 1,000, one at a time',
+        fmt(api.results),
+        api.seconds.toFixed(2),
+        fmt(api.results / api.seconds),
+        pct(api.foreign),
+      ],
+    ],
+    alignRight: [1, 2, 3],
+  };
+  const rate = rows / laurel.seconds;
+  const verdict = [
+    `Import: ${fmt(rate)} rows/s (aim ${fmt(AIM_ROWS_PER_SECOND)}): ${rate >= AIM_ROWS_PER_SECOND ? 'met' : 'not met'}; ` +
+      `peak memory ${laurel.peakMb ?? '?'} MB (aim under ${AIM_PEAK_MB} MB): ${laurel.peakMb !== null && laurel.peakMb < AIM_PEAK_MB ? 'met' : 'not met'}.`,
+    `Laurel takes ${(laurel.seconds / copy.seconds).toFixed(1)} times as long as the plain COPY.`,
+  ];
+  const m = ctx.machine;
+  const machine =
+    `${m.date}, commit ${m.commit}, Node ${m.node}, ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ` +
+    `load ${m.loadAverage} at the start. Other processes used ${pct(overall.share)} of the machine during the run` +
+    `${overall.share > 0.05 ? ': the figures are skewed by that work' : ''}.`;
+  const full = rows >= 1_000_000;
+  const markdown = [
+    '## Results',
+    '',
+    `A generated provider results file of ${fmt(rows)} rows (${PER_CANDIDATE} per candidate, ` +
+      `${UNKNOWN_SHARE * 100} % for unknown candidate IDs, two credentials to award) imported on PostgreSQL ` +
+      'by `npm run cli -- import-results` in a process of its own (peak memory is its VmHWM), beside a plain ' +
+      '`COPY` of the same file into a bare table of text columns. Then `POST /api/v1/results` over HTTP.' +
+      (full
+        ? ''
+        : ` **Reduced size** (BENCH_RESULTS_ROWS=${rows}): not the 1,000,000-row run the aims are about.`),
+    '',
+    markdownTable(table),
+    '',
+    markdownTable(apiTable),
+    '',
+    ...verdict.map((v) => `- ${v}`),
+    '',
+    `Machine: ${machine}`,
+  ].join('\n');
+  const text = [textTable(table), '', textTable(apiTable), '', ...verdict, '', machine].join('\n');
+  return { text, markdown };
+}
