@@ -105,11 +105,7 @@ export class InMemoryAwarding {
       [];
     const updatedAt = new Map<number, Date>();
 
-    for (let round = 0; ; round++) {
-      if (round >= MAX_ROUNDS) {
-        this.unsettledUsers.push(userId);
-        break;
-      }
+    rounds: for (let round = 0; ; round++) {
       let changed = false;
       let candidate = new Candidate({ facts, awards });
       const held = new Set(awards.map((a) => `credential:${a.credentialCode}`));
@@ -125,6 +121,11 @@ export class InMemoryAwarding {
         }
         const decision = decide(credential, candidate, this.at);
         if (decision.kind === 'none') continue;
+        // As the engine: after MAX_ROUNDS rounds of changes, a last pass only looks.
+        if (round >= MAX_ROUNDS) {
+          this.unsettledUsers.push(userId);
+          break rounds;
+        }
         if (decision.kind === 'award') {
           const id = this.nextAwardId++;
           awards = [

@@ -339,7 +339,7 @@ async function generate(
   });
   if (loaded.awards.unsettled.length > 0) {
     ctx.log(
-      `  candidates that needed all ten rounds (the engine logs "did not settle" for them): ` +
+      `  candidates with changes left after ten rounds (the engine logs "did not settle"): ` +
         `${loaded.awards.unsettled.length}, e.g. user ${loaded.awards.unsettled[0]}`,
     );
   }
@@ -960,10 +960,9 @@ function unsettledNote(programs: ProgramRow[]): string {
   const p = programs.find((x) => x.load.awards.unsettled.length > 0);
   if (!p) return '';
   return (
-    `\n${p.load.awards.unsettled.length} of the ${p.database} candidates needed all ten of the ` +
-    `engine's rounds (a chain of renewals, one per round): the engine stops there and logs ` +
-    `"did not settle" one round early: re-evaluating such candidates again changes nothing ` +
-    `(checked on the tenth-scale program).\n`
+    `\n${p.load.awards.unsettled.length} of the ${p.database} candidates still had a change to ` +
+    `make after the engine's ten rounds (a chain of renewals, one per round): the engine stops ` +
+    `there and logs "did not settle"; re-evaluating such a candidate again carries on where it stopped.\n`
   );
 }
 

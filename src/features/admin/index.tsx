@@ -9,6 +9,9 @@ import { registerNavItem } from '../../platform/html/nav.ts';
 import { findOutboxMessage, listOutbox } from '../../platform/mail/outbox.ts';
 import type { Role } from '../../platform/db/schema.ts';
 import { UserRolesPage, UsersPage } from './views/users.tsx';
+import { ApiKeysPage } from './views/api-keys.tsx';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../platform/auth/api-keys.ts';
+import { ValidationError } from '../../platform/http/errors.ts';
 import { MailboxPage, MailPage } from './views/mailbox.tsx';
 
 const PAGE_SIZE = 25;
@@ -119,6 +122,91 @@ export default fp(
               form={{ ...formWithProblems(ctx.t, {}, problems), roles }}
             />,
           );
+      },
+    );
+
+    registerNavItem({
+      area: 'staff',
+      href: '/admin/api-keys',
+      label: 'nav.apiKeys',
+      roles: ['admin'],
+      order: 92,
+    });
+
+    app.get('/admin/api-keys', async (request, reply) => {
+      authorize(request, 'admin');
+      return reply.html(
+        <ApiKeysPage
+          ctx={await app.pageContext(request)}
+          keys={await listApiKeys(db)}
+          form={emptyForm}
+          scopes={[]}
+        />,
+      );
+    });
+
+    app.post(
+      '/admin/api-keys',
+      {
+        schema: {
+          body: Type.Object({
+            _csrf: Type.Optional(Type.String({ maxLength: 100 })),
+            name: Type.Optional(Type.String({ maxLength: 1000 })),
+            scopes: Type.Optional(
+              Type.Union([
+                Type.String({ maxLength: 50 }),
+                Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10 }),
+              ]),
+            ),
+            provider: Type.Optional(Type.String({ maxLength: 1000 })),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const actor = authorize(request, 'admin');
+        const { scopes: rawScopes, ...fields } = request.body;
+        const scopes = rawScopes === undefined ? [] : [rawScopes].flat();
+        try {
+          const created = await createApiKey(db, actor.userId, { ...fields, scopes });
+          // The key is on this response only: never stored, never in a redirect or a flash.
+          return reply.html(
+            <ApiKeysPage
+              ctx={await app.pageContext(request)}
+              keys={await listApiKeys(db)}
+              form={emptyForm}
+              scopes={[]}
+              created={{ name: fields.name?.trim() ?? '', key: created.key }}
+            />,
+          );
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          const ctx = await app.pageContext(request);
+          return reply
+            .status(400)
+            .html(
+              <ApiKeysPage
+                ctx={ctx}
+                keys={await listApiKeys(db)}
+                form={formWithProblems(ctx.t, fields, error.problems)}
+                scopes={scopes}
+              />,
+            );
+        }
+      },
+    );
+
+    app.post(
+      '/admin/api-keys/:id/revoke',
+      {
+        schema: {
+          params: IdParams,
+          body: Type.Object({ _csrf: Type.Optional(Type.String({ maxLength: 100 })) }),
+        },
+      },
+      async (request, reply) => {
+        const actor = authorize(request, 'admin');
+        if (!(await revokeApiKey(db, actor.userId, request.params.id))) throw notFound();
+        return reply.flash('success', 'apiKeys.revoked').redirect('/admin/api-keys', 303);
       },
     );
 

@@ -156,18 +156,20 @@ export class AwardingEngine {
     }
 
     for (let round = 0; ; round++) {
-      if (round >= MAX_ROUNDS) {
-        this.deps.log?.warn(
-          { userId: loaded.userId, trigger: ctx.trigger },
-          'awarding did not settle; stopped after the maximum number of rounds',
-        );
-        return;
-      }
       let changed = false;
       let candidate = new Candidate({ facts: loaded.facts, awards });
       for (const credential of published) {
         const decision = decide(credential, candidate, ctx.at);
         if (decision.kind === 'none') continue;
+        // After MAX_ROUNDS rounds of changes, one more pass only looks: it
+        // warns when something would still change, never when all is settled.
+        if (round >= MAX_ROUNDS) {
+          this.deps.log?.warn(
+            { userId: loaded.userId, trigger: ctx.trigger, credential: credential.code },
+            'awarding did not settle; stopped after the maximum number of rounds',
+          );
+          return;
+        }
         awards = await this.apply(ctx, credential, decision, awards, loaded, recipient);
         candidate = new Candidate({ facts: loaded.facts, awards });
         changed = true;

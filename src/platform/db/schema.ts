@@ -412,6 +412,22 @@ export interface BadgeStatusEntriesTable {
   created_at: CreatedAt;
 }
 
+export type ApiScope = 'results' | 'appointments' | 'candidates';
+
+export interface ApiKeysTable {
+  id: Generated<number>;
+  name: string;
+  prefix: string;
+  key_hash: Buffer;
+  scopes: ColumnType<ApiScope[], ApiScope[], ApiScope[]>;
+  provider: string | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  revoked_by: number | null;
+}
+
 export interface DB {
   program: ProgramTable;
   privacy_notices: PrivacyNoticesTable;
@@ -445,6 +461,7 @@ export interface DB {
   award_reminders: AwardRemindersTable;
   issuer_keys: IssuerKeysTable;
   badge_status_entries: BadgeStatusEntriesTable;
+  api_keys: ApiKeysTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

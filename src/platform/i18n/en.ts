@@ -284,6 +284,43 @@ export const en = {
   'sessions.unknownBrowser': 'Unknown browser',
   'sessions.browserOn': '{browser} on {os}',
 
+  // Admin: API keys
+  'nav.apiKeys': 'API keys',
+  'apiKeys.title': 'API keys',
+  'apiKeys.lead':
+    'Keys let machines (exam delivery providers, a partner CRM) call the Laurel API. A key is shown once, when it is created; Laurel keeps only a hash of it.',
+  'apiKeys.none': 'No API keys yet. Create one below for each system that calls Laurel.',
+  'apiKeys.name': 'Name',
+  'apiKeys.nameHint': 'Who uses the key, e.g. "Pearson VUE results feed".',
+  'apiKeys.prefix': 'Key starts with',
+  'apiKeys.scopes': 'What the key may do',
+  'apiKeys.scope.results': 'Send results',
+  'apiKeys.scope.appointments': 'Send appointment notifications',
+  'apiKeys.scope.candidates': 'Read candidate data',
+  'apiKeys.provider': 'Delivery provider code',
+  'apiKeys.providerHint':
+    'Optional. The provider the key speaks for, e.g. "pearson-vue"; its results are kept apart by this code.',
+  'apiKeys.created': 'Created',
+  'apiKeys.lastUsed': 'Last used',
+  'apiKeys.never': 'Never',
+  'apiKeys.status': 'Status',
+  'apiKeys.revokedOn': 'Revoked {date}',
+  'apiKeys.revoke': 'Revoke',
+  'apiKeys.revokeNamed': 'Revoke the key {name}',
+  'apiKeys.revoked': 'The key was revoked. Calls with it are refused from now on.',
+  'apiKeys.newTitle': 'Create a key',
+  'apiKeys.create': 'Create key',
+  'apiKeys.createdTitle': 'The key "{name}" was created',
+  'apiKeys.createdOnce':
+    'Copy it now and give it to the system that will use it: it is not shown again. If it is lost, revoke it and create another.',
+  'apiKeys.v.nameRequired': 'Enter a name for the key',
+  'apiKeys.v.nameTooLong': 'Enter a name of at most {max} characters',
+  'apiKeys.v.scopes': 'Choose at least one thing the key may do',
+  'apiKeys.v.provider':
+    'Enter a provider code of lowercase letters, digits, "-" or "_", at most 40 characters',
+  'apiKeys.error.missing': 'Send a valid API key as "Authorization: Bearer <key>".',
+  'apiKeys.error.scope': 'This API key may not do this (it lacks the "{scope}" scope).',
+
   // Admin: users and roles
   'admin.usersTitle': 'Users and roles',
   'admin.search': 'Search by name, username, email or candidate ID',
