@@ -13,7 +13,8 @@ import {
   type GivenAccount,
 } from '../helpers/accounts.ts';
 import { examTree, givenCredential, givenExam } from '../helpers/catalog.ts';
-import { auditOf, awardsOf, pass } from '../progress/setup.ts';
+import { auditOf, awardsOf, givenCandidates, pass } from '../progress/setup.ts';
+import { LIST_LENGTH, statusPositionFor } from '../../src/features/credentials/status-lists.ts';
 import { verifyWithApp } from './badges-verifier.ts';
 
 const publicUrl = () => `https://badges-${crypto.randomBytes(4).toString('hex')}.test`;
@@ -167,6 +168,37 @@ describe('an award as a signed Open Badge', () => {
     }
     assert.equal((await get(s.t.app, '/status-lists/revocation/2')).statusCode, 404);
     assert.equal((await get(s.t.app, '/status-lists/other/1')).statusCode, 400);
+  });
+
+  test('each award keeps one position; positions are unique and spread at random', async () => {
+    const people = await givenCandidates(s.t, 200);
+    const rows = await s.t.db
+      .insertInto('awards')
+      .values(
+        people.map((p, i) => ({
+          user_id: p.id,
+          credential_id: s.credential.id,
+          credential_number: `Q${String(i).padStart(3, '0')}${crypto.randomBytes(6).toString('hex')}`,
+          requirement_version: 1,
+          awarded_at: new Date(),
+          status: 'active' as const,
+          status_changed_at: null,
+          evidence: '[]',
+        })),
+      )
+      .returning('id')
+      .execute();
+    const positions = await Promise.all(rows.map((r) => statusPositionFor(s.t.db, r.id)));
+    const again = await statusPositionFor(s.t.db, rows[0]!.id);
+    assert.deepEqual(again, positions[0]);
+    const keys = new Set(positions.map((p) => `${p.listNumber}:${p.index}`));
+    assert.equal(keys.size, rows.length);
+    for (const p of positions) {
+      assert.equal(p.listNumber, 1);
+      assert.ok(p.index >= 0 && p.index < LIST_LENGTH);
+    }
+    // Not handed out in order: 200 random indexes all below 1,000 would be a one-in-10^340 event.
+    assert.ok(positions.some((p) => p.index >= 1000));
   });
 
   test('a suspended award verifies as suspended, and active again once restored', async () => {

@@ -3,8 +3,8 @@ import crypto from 'node:crypto';
 import { describe, test } from 'node:test';
 import { decodeList } from '@digitalbazaar/vc-bitstring-status-list';
 import { badgeFileName, buildOpenBadge, identityHash, type BadgeInput } from './badges.ts';
-import { didWebFor } from './issuer-keys.ts';
-import { openSecret, sealSecret } from './issuer-keys.seal.ts';
+import { openSecret, sealSecret } from '../../platform/crypto/secrets.ts';
+import { didWebFor, SEAL_PURPOSE } from './issuer-keys.ts';
 import { bundledDocumentLoader, DocumentNotBundledError } from './jsonld-loader.ts';
 import { encodeList, LIST_LENGTH, listFingerprint } from './status-lists.ts';
 
@@ -95,18 +95,18 @@ describe('didWebFor', () => {
 });
 
 describe('sealing the issuer key', () => {
-  test('round trip; another secret or a changed byte fails', () => {
+  test('round trip; another secret, another purpose or a changed byte fails', () => {
     const secret = 'a'.repeat(40);
-    const sealed = sealSecret(secret, 'zrv3secret');
+    const sealed = sealSecret(secret, 'zrv3secret', SEAL_PURPOSE);
     assert.ok(!sealed.includes('zrv3secret'));
-    assert.equal(openSecret(secret, sealed), 'zrv3secret');
-    assert.notEqual(sealSecret(secret, 'zrv3secret'), sealed, 'a fresh IV each time');
-    assert.throws(() => openSecret('b'.repeat(40), sealed));
+    assert.equal(openSecret(secret, sealed, SEAL_PURPOSE), 'zrv3secret');
+    assert.throws(() => openSecret('b'.repeat(40), sealed, SEAL_PURPOSE));
+    assert.throws(() => openSecret(secret, sealed));
     const parts = sealed.split('.');
-    const body = Buffer.from(parts[3]!, 'base64url');
+    const body = Buffer.from(parts[2]!, 'base64url');
     body[0] = body[0]! ^ 1;
-    parts[3] = body.toString('base64url');
-    assert.throws(() => openSecret(secret, parts.join('.')));
+    parts[2] = body.toString('base64url');
+    assert.throws(() => openSecret(secret, parts.join('.'), SEAL_PURPOSE));
   });
 });
 

@@ -4,7 +4,7 @@ import { sql, type Transaction } from 'kysely';
 import { recordAudit } from '../../platform/audit.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { DB } from '../../platform/db/schema.ts';
-import { openSecret, sealSecret } from './issuer-keys.seal.ts';
+import { openSecret, sealSecret } from '../../platform/crypto/secrets.ts';
 
 /**
  * The installation's issuer: a `did:web` derived from the public URL, and
@@ -53,6 +53,9 @@ export interface CurrentSigner {
   verificationMethod: string;
   keyPair: Ed25519Multikey.Ed25519KeyPair;
 }
+
+/** Keeps the sealed issuer key from being opened as any other kind of secret. */
+export const SEAL_PURPOSE = 'issuer-key';
 
 const LOCK = sql`select pg_advisory_xact_lock(hashtext('laurel.issuer_keys'))`;
 
@@ -127,7 +130,7 @@ export class IssuerKeys {
       controller: this.did,
       type: 'Multikey',
       publicKeyMultibase: row.public_key_multibase,
-      secretKeyMultibase: openSecret(this.secret, row.secret_key_sealed),
+      secretKeyMultibase: openSecret(this.secret, row.secret_key_sealed, SEAL_PURPOSE),
     });
     this.cached = { rowId: row.id, verificationMethod, keyPair };
     return this.cached;
@@ -190,7 +193,7 @@ export class IssuerKeys {
       .values({
         key_id: keyId,
         public_key_multibase: keyPair.publicKeyMultibase,
-        secret_key_sealed: sealSecret(this.secret, secretKey),
+        secret_key_sealed: sealSecret(this.secret, secretKey, SEAL_PURPOSE),
         status: 'current',
       })
       .execute();

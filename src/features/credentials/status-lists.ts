@@ -24,27 +24,39 @@ const FLAGGED_STATUS: Record<StatusPurpose, 'revoked' | 'suspended'> = {
   suspension: 'suspended',
 };
 
-/** The award's place in the lists, given the first time it is asked for. */
+/**
+ * Awards placed in one list: half its entries, so that a random free index
+ * is found in two tries on average.
+ */
+export const AWARDS_PER_LIST = LIST_LENGTH / 2;
+
+/**
+ * The award's place in the lists, given the first time it is asked for: the
+ * list by order of arrival (a sequence), the index at random within it, so
+ * that an index says nothing about when or in what order awards were issued
+ * (the specification's advice for herd privacy).
+ */
 export async function statusPositionFor(db: Executor, awardId: number): Promise<StatusPosition> {
   const existing = await findPosition(db, awardId);
   if (existing) return existing;
   const { rows } = await sql<{
     position: string;
   }>`select nextval('badge_status_position_seq') as position`.execute(db);
-  const position = Number(rows[0]!.position);
-  await db
-    .insertInto('badge_status_entries')
-    .values({
-      award_id: awardId,
-      list_number: Math.floor(position / LIST_LENGTH) + 1,
-      list_index: position % LIST_LENGTH,
-    })
-    .onConflict((oc) => oc.column('award_id').doNothing())
-    .execute();
-  // Another request may have placed it first: its place wins.
-  const placed = await findPosition(db, awardId);
-  if (!placed) throw new Error(`No status list position for award ${awardId}.`);
-  return placed;
+  const listNumber = Math.floor(Number(rows[0]!.position) / AWARDS_PER_LIST) + 1;
+  for (let attempt = 0; attempt < 64; attempt++) {
+    const index = crypto.randomInt(LIST_LENGTH);
+    const inserted = await db
+      .insertInto('badge_status_entries')
+      .values({ award_id: awardId, list_number: listNumber, list_index: index })
+      .onConflict((oc) => oc.doNothing())
+      .returning('award_id')
+      .executeTakeFirst();
+    if (inserted) return { listNumber, index };
+    // The index is taken (try another), or another request placed this award meanwhile.
+    const placed = await findPosition(db, awardId);
+    if (placed) return placed;
+  }
+  throw new Error(`No free status list index found for award ${awardId}.`);
 }
 
 async function findPosition(db: Executor, awardId: number): Promise<StatusPosition | undefined> {
