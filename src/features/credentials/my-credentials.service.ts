@@ -86,7 +86,7 @@ export class MyCredentialsService {
 
   private async views(userId: number, awards: AwardView[], now: Date): Promise<MyAwardView[]> {
     if (awards.length === 0) return [];
-    const [defs, program] = await Promise.all([this.catalog.definitions(), this.program.get()]);
+    const program = await this.program.get();
     const details = await this.evidence.evidenceDetails(
       userId,
       awards.flatMap((a) => a.evidence),

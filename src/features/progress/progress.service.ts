@@ -14,7 +14,6 @@ import {
   type AwardStatusAction,
   type AwardStatusOutcome,
 } from './award-status.ts';
-import { evaluate } from './evaluator.ts';
 import { progressOf } from './candidate-progress.ts';
 import { fromStoredEvidence, loadCandidates } from './facts.repository.ts';
 import * as repo from './progress.repository.ts';
@@ -110,7 +109,7 @@ export class ProgressServiceImpl implements ProgressService {
   /** The staff list of awards: search, status filter, paging. */
   async searchAwards(filter: AwardListFilter): Promise<{ rows: AwardListRow[]; total: number }> {
     return searchAwards(this.db, await this.catalog.definitions(), filter);
-}
+  }
 
   /** Results from a provider, many at a time, in the caller's transaction (result-batch.ts). */
   upsertProviderResults(
@@ -250,7 +249,7 @@ export class ProgressServiceImpl implements ProgressService {
         expiresAt: r.expires_at,
       })),
     };
-}
+  }
 
   /**
    * One award of the candidate by its credential number; undefined when the
