@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DEMO_ACCOUNTS, DEMO_TOTP_SECRET, seedDemo } from '../../src/demo/seed.ts';
 import { cookieJar, createTestApp, type TestApp } from '../helpers/app.ts';
-import { freshIp, get, signIn } from '../helpers/accounts.ts';
+import { freshIp, get, pathOf, post, signIn } from '../helpers/accounts.ts';
 import { text } from './helpers.ts';
 
 let t: TestApp;
@@ -49,6 +49,19 @@ test('the demo has tickets in every state, one with a note, saved replies, and h
   const sam = account('sam');
   const jar = cookieJar();
   await signIn(t, jar, { ...sam, totpSecret: DEMO_TOTP_SECRET }, { ip: freshIp() });
+  // The demo has sam accept the newer privacy notice at the first sign-in (docs/privacy.md).
+  const gated = await get(t.app, '/console/tickets', jar);
+  assert.equal(pathOf(gated.headers.location), '/privacy/accept?next=%2Fconsole%2Ftickets');
+  const notice = await get(t.app, pathOf(gated.headers.location), jar);
+  const version = /name="version" value="(\d+)"/.exec(notice.body)?.[1] ?? '';
+  const accepted = await post(
+    t.app,
+    '/privacy/accept',
+    { version, next: '/console/tickets' },
+    jar,
+    { from: pathOf(gated.headers.location) },
+  );
+  assert.equal(pathOf(accepted.headers.location), '/console/tickets');
   const queue = await get(t.app, '/console/tickets', jar);
   assert.equal(queue.statusCode, 200);
   assert.match(text(queue.body), /ACS-201 result missing/);

@@ -5,7 +5,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Config } from '../../config.ts';
 import { authorize, hasRole } from '../../platform/auth/session.ts';
-import { hmac, safeEqual } from '../../platform/auth/tokens.ts';
 import { emptyForm, formWithProblems, type FormState } from '../../platform/html/forms.tsx';
 import {
   AppError,
@@ -13,7 +12,7 @@ import {
   ValidationError,
   type FieldProblem,
 } from '../../platform/http/errors.ts';
-import { csrfCookieName } from '../../platform/http/security.ts';
+import { verifyCsrf } from '../../platform/http/security.ts';
 import type { ExportService } from './export.service.ts';
 import { PROVIDER_CODE, type ImportMode, type ImportService } from './import.service.ts';
 import type { ResultsService } from './results.service.ts';
@@ -104,6 +103,12 @@ export function registerResultsPages(
         config: { csrf: false },
         bodyLimit: MAX_UPLOAD_BYTES + 64 * 1024,
         onRequest: async (request) => {
+          // Only a multipart body can carry the form's token (read while streaming, below);
+          // anything else is refused as a forgery before anything else is said.
+          if (!request.isMultipart()) {
+            const header = request.headers['x-csrf-token'];
+            verifyCsrf(request, config, typeof header === 'string' ? header : undefined);
+          }
           authorize(request, 'program_manager');
         },
       },
@@ -118,12 +123,12 @@ export function registerResultsPages(
           if (part.type === 'field') {
             fields[part.fieldname] = String(part.value ?? '');
             if (part.fieldname === '_csrf') {
-              checkCsrf(request, config, fields._csrf);
+              verifyCsrf(request, config, fields._csrf);
               csrfChecked = true;
             }
             continue;
           }
-          if (!csrfChecked) checkCsrf(request, config, fields._csrf);
+          if (!csrfChecked) verifyCsrf(request, config, fields._csrf);
           csrfChecked = true;
           const provider = (fields.provider ?? '').trim().toLowerCase();
           if (!PROVIDER_CODE.test(provider)) {
@@ -144,7 +149,7 @@ export function registerResultsPages(
           });
           if (part.file.truncated) await imports.refuseTooLarge(importId, MAX_UPLOAD_BYTES);
         }
-        if (!csrfChecked) checkCsrf(request, config, fields._csrf);
+        if (!csrfChecked) verifyCsrf(request, config, fields._csrf);
         if (importId === undefined) {
           if (problems.length === 0)
             problems.push({ field: 'file', messageKey: 'results.v.fileRequired' });
@@ -428,23 +433,4 @@ export function registerResultsPages(
         .html(<ClaimPage ctx={ctx} form={formWithProblems(ctx.t, body, error.problems)} />);
     }
   });
-}
-
-/** The CSRF check of the streamed upload: the same signed double submit as every form. */
-function checkCsrf(request: FastifyRequest, config: Config, sent: string | undefined): void {
-  const origin = request.headers.origin;
-  const expected = new URL(config.publicUrl).origin;
-  let sameHost = false;
-  try {
-    sameHost = !!origin && new URL(origin).host === request.host;
-  } catch {
-    sameHost = false;
-  }
-  if (origin && origin !== 'null' && origin !== expected && !sameHost) {
-    throw new AppError('CSRF_FAILED', 403, 'error.csrf');
-  }
-  const seed = request.cookies[csrfCookieName(config)];
-  if (!sent || !seed || !safeEqual(sent, hmac(config.secretKey, 'csrf', seed))) {
-    throw new AppError('CSRF_FAILED', 403, 'error.csrf');
-  }
 }

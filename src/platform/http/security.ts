@@ -39,7 +39,6 @@ export default fp(
     });
 
     const cookieName = csrfCookieName(config);
-    const expectedOrigin = new URL(config.publicUrl).origin;
 
     app.decorateRequest('csrfToken', '');
     app.addHook('onRequest', async (request, reply) => {
@@ -56,18 +55,12 @@ export default fp(
       request.csrfToken = hmac(config.secretKey, 'csrf', seed);
     });
 
-    app.addHook('preHandler', async (request) => {
+    // Before schema validation, so a forged request is refused as such (403) and never
+    // told which fields it lacked.
+    app.addHook('preValidation', async (request) => {
       if (!UNSAFE.has(request.method)) return;
       if (request.routeOptions.config?.csrf === false) return;
-      const origin = request.headers.origin;
-      if (origin && origin !== 'null' && origin !== expectedOrigin && !sameHost(request, origin)) {
-        throw csrfError();
-      }
-      const sent = submittedToken(request);
-      const seed = request.cookies[cookieName];
-      if (!sent || !seed || !safeEqual(sent, hmac(config.secretKey, 'csrf', seed))) {
-        throw csrfError();
-      }
+      verifyCsrf(request, config, submittedToken(request));
     });
   },
   { name: 'laurel-security', dependencies: ['@fastify/cookie'] },
@@ -104,6 +97,32 @@ export function securityHeaders(https: boolean): Record<string, string> {
     'x-xss-protection': '0',
     ...(https ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
   };
+}
+
+/**
+ * The signed double-submit check (and, when the browser sends one, the
+ * Origin): throws the 403 CSRF error unless `sent` is this browser's token.
+ * The preValidation hook runs it for every unsafe request; a route that streams its
+ * body (`config: { csrf: false }`) runs it itself once it has read the token.
+ */
+export function verifyCsrf(
+  request: FastifyRequest,
+  config: Config,
+  sent: string | undefined,
+): void {
+  const origin = request.headers.origin;
+  if (
+    origin &&
+    origin !== 'null' &&
+    origin !== new URL(config.publicUrl).origin &&
+    !sameHost(request, origin)
+  ) {
+    throw csrfError();
+  }
+  const seed = request.cookies[csrfCookieName(config)];
+  if (!sent || !seed || !safeEqual(sent, hmac(config.secretKey, 'csrf', seed))) {
+    throw csrfError();
+  }
 }
 
 function submittedToken(request: FastifyRequest): string | undefined {
