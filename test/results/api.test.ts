@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { givenAccount, givenProgram, type GivenAccount } from '../helpers/accounts.ts';
+import {
+  get,
+  givenAccount,
+  givenProgram,
+  newTotpSecret,
+  post,
+  signIn,
+  type GivenAccount,
+} from '../helpers/accounts.ts';
+import { cookieJar } from '../helpers/app.ts';
 import { bearer, givenApiKey } from '../helpers/api-keys.ts';
 import { examTree, givenCredential, givenExam } from '../helpers/catalog.ts';
 import { awardsOf } from '../progress/setup.ts';
@@ -188,5 +197,55 @@ describe('POST /api/v1/results', () => {
   test('the endpoint is in the OpenAPI document', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
     assert.ok(doc.paths['/api/v1/results'].post);
+  });
+
+  test('an admin creates a signing secret in the console (shown once), and stops it', async () => {
+    const admin = await givenAccount(t.app, { roles: ['admin'], totpSecret: newTotpSecret() });
+    const jar = cookieJar();
+    await signIn(t, jar, admin);
+    const pageKey = await givenApiKey(t.app, {
+      scopes: ['results'],
+      provider: 'pagesigner',
+      name: 'Page signer',
+    });
+    const row = await t.db
+      .selectFrom('api_keys')
+      .select('id')
+      .where('provider', '=', 'pagesigner')
+      .executeTakeFirstOrThrow();
+    const list = await get(t.app, '/console/results/signing', jar);
+    assert.equal(list.statusCode, 200);
+    assert.match(list.body, /Page signer/);
+    const created = await post(t.app, `/console/results/signing/${row.id}`, {}, jar, {
+      from: '/console/results/signing',
+    });
+    assert.equal(created.statusCode, 200);
+    const secret = /<code class="secret">([^<]+)<\/code>/.exec(created.body)?.[1];
+    assert.ok(secret?.startsWith('lsig_'));
+    assert.equal(created.headers['cache-control'], 'no-store');
+    assert.doesNotMatch(
+      (await get(t.app, '/console/results/signing', jar)).body,
+      new RegExp(secret!),
+    );
+    const body = JSON.stringify({ results: [item({ registrationId: 'PAGE-1' })] });
+    const now = Math.floor(Date.now() / 1000);
+    const signed = await send(body, {
+      ...bearer(pageKey),
+      'laurel-signature': signBody(secret!, now, body),
+    });
+    assert.equal(signed.statusCode, 200, signed.body);
+    const stopped = await post(t.app, `/console/results/signing/${row.id}/remove`, {}, jar, {
+      from: '/console/results/signing',
+    });
+    assert.equal(stopped.statusCode, 303);
+    assert.equal((await send(body, bearer(pageKey))).statusCode, 200);
+    // Only admins.
+    const manager = await givenAccount(t.app, {
+      roles: ['program_manager'],
+      totpSecret: newTotpSecret(),
+    });
+    const managerJar = cookieJar();
+    await signIn(t, managerJar, manager);
+    assert.equal((await get(t.app, '/console/results/signing', managerJar)).statusCode, 403);
   });
 });

@@ -53,7 +53,7 @@ export default fp(
       roles: ['program_manager'],
       order: 30,
     });
-    registerResultsPages(app, config, imports, unclaimed, exports);
+    registerResultsPages(app, config, imports, unclaimed, exports, signing);
     registerResultsApi(app, { db, catalog: app.catalog, progress: app.progress, signing });
   },
   { name: 'results', dependencies: ['catalog', 'progress'] },

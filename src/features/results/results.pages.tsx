@@ -25,6 +25,8 @@ import {
   UnclaimedResultPage,
 } from './views/console.tsx';
 import { ExportsPage } from './views/exports.tsx';
+import { SigningPage } from './views/signing.tsx';
+import type { SigningSecrets } from './signing.ts';
 
 const PAGE_SIZE = 25;
 const PROBLEM_PAGE_SIZE = 100;
@@ -57,6 +59,7 @@ export function registerResultsPages(
   imports: ImportService,
   results: ResultsService,
   exports: ExportService,
+  signing: SigningSecrets,
 ): void {
   const app = appBase.withTypeProvider<TypeBoxTypeProvider>();
   const ctxOf = (request: FastifyRequest) => app.pageContext(request);
@@ -395,6 +398,49 @@ export function registerResultsPages(
       },
     );
   }
+
+  // ------------------------------------------------------------ signing secrets (admins)
+
+  app.get('/console/results/signing', async (request, reply) => {
+    authorize(request, 'admin');
+    return reply
+      .header('cache-control', 'no-store')
+      .html(<SigningPage ctx={await ctxOf(request)} keys={await signing.keys()} />);
+  });
+
+  app.post(
+    '/console/results/signing/:id',
+    { schema: { params: IdParams, body: CsrfBody } },
+    async (request, reply) => {
+      const actor = authorize(request, 'admin');
+      const keys = await signing.keys();
+      const key = keys.find((k) => k.id === request.params.id);
+      if (!key) throw notFound();
+      const secret = await signing.rotate(key.id, actor.userId);
+      // Shown once, on this response only: no redirect, nothing cached.
+      return reply
+        .header('cache-control', 'no-store')
+        .html(
+          <SigningPage
+            ctx={await ctxOf(request)}
+            keys={await signing.keys()}
+            revealed={{ keyName: key.name, secret }}
+          />,
+        );
+    },
+  );
+
+  app.post(
+    '/console/results/signing/:id/remove',
+    { schema: { params: IdParams, body: CsrfBody } },
+    async (request, reply) => {
+      const actor = authorize(request, 'admin');
+      if (!(await signing.remove(request.params.id, actor.userId))) throw notFound();
+      return reply
+        .flash('success', 'results.flash.signingRemoved')
+        .redirect('/console/results/signing', 303);
+    },
+  );
 
   // ------------------------------------------------------------ the candidate's claim
 

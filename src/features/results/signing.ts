@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { recordAudit } from '../../platform/audit.ts';
 import type { Database } from '../../platform/db/database.ts';
+import { listApiKeys } from '../../platform/auth/api-keys.ts';
 import { openSecret, sealSecret } from '../../platform/crypto/secrets.ts';
 
 /**
@@ -53,6 +54,14 @@ export function checkSignature(
   return 'mismatch';
 }
 
+export interface SigningKeyView {
+  id: number;
+  name: string;
+  prefix: string;
+  provider: string | null;
+  signingSince: Date | null;
+}
+
 export class SigningSecrets {
   constructor(
     private readonly db: Database,
@@ -102,6 +111,24 @@ export class SigningSecrets {
       }
       return !!gone;
     });
+  }
+
+  /** Live keys that may send results, and whether each signs its requests. */
+  async keys(): Promise<SigningKeyView[]> {
+    const [keys, secrets] = await Promise.all([
+      listApiKeys(this.db),
+      this.db.selectFrom('result_signing_secrets').select(['api_key_id', 'created_at']).execute(),
+    ]);
+    const since = new Map(secrets.map((r) => [r.api_key_id, r.created_at]));
+    return keys
+      .filter((k) => k.revokedAt === null && k.scopes.includes('results'))
+      .map((k) => ({
+        id: k.id,
+        name: k.name,
+        prefix: k.prefix,
+        provider: k.provider,
+        signingSince: since.get(k.id) ?? null,
+      }));
   }
 
   /** The key's secret in clear, or null when its requests are not signed. */

@@ -2631,6 +2631,20 @@ export const en = {
     'No result matches this registration ID and last name. Check both against the score report, or contact support.',
   'results.claim.done':
     'The result is now in your history, and your credentials were checked again.',
+  'results.signing.title': 'Signing secrets for result keys',
+  'results.signing.lead':
+    'A key with a signing secret must sign every result request (Laurel-Signature header, HMAC-SHA256). The secret is shown once.',
+  'results.signing.none': 'No live API key has the results scope. Create one under API keys.',
+  'results.signing.key': 'API key',
+  'results.signing.signs': 'Signs its requests',
+  'results.signing.since': 'Yes, since {date}',
+  'results.signing.no': 'No',
+  'results.signing.create': 'Create a signing secret',
+  'results.signing.replace': 'Replace the signing secret',
+  'results.signing.remove': 'Stop signing',
+  'results.signing.revealed':
+    'The new signing secret of {name}. Copy it now: it is not shown again, and requests signed with the old one are refused from now on.',
+  'results.flash.signingRemoved': 'The key no longer signs its requests.',
   // Results coming in: end
 } as const;
 
