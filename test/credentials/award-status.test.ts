@@ -268,15 +268,27 @@ describe('/console/awards', () => {
   test('ticked and pasted awards change together; the flash says what happened', async () => {
     const a = await holder();
     const b = await holder();
+    const fields = {
+      selected: [a.number],
+      numbers: `${b.number.toLowerCase()}\n0000-0000-0000-0000`,
+      action: 'suspend',
+      reason: 'Proctoring review',
+    };
+    // First the check page: what will change, what will not; nothing changed yet.
+    const check = await post(t.app, '/console/awards/status', fields, managerJar, {
+      from: '/console/awards',
+    });
+    assert.equal(check.statusCode, 200);
+    const checkText = decode(check.body);
+    assert.match(checkText, /Check before you suspend 2 award\(s\)/);
+    assert.ok(check.body.includes(a.number) && check.body.includes(b.number));
+    assert.match(checkText, /These will not change: 0000-0000-0000-0000 \(no such award\)/);
+    assert.match(checkText, /Suspend 2 award\(s\)/);
+    assert.equal((await statusOf(a.id, a.number)).status, 'active');
     const res = await post(
       t.app,
       '/console/awards/status',
-      {
-        selected: [a.number],
-        numbers: `${b.number.toLowerCase()}\n0000-0000-0000-0000`,
-        action: 'suspend',
-        reason: 'Proctoring review',
-      },
+      { ...fields, confirm: 'yes' },
       managerJar,
       { from: '/console/awards' },
     );
@@ -337,6 +349,7 @@ describe('/console/awards', () => {
         ['selected', b.number],
         ['action', 'revoke'],
         ['reason', 'Fraud ring'],
+        ['confirm', 'yes'],
       ],
       { name: 'numbers.csv', type: 'text/csv', text: csv },
     );

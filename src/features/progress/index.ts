@@ -42,6 +42,7 @@ export {
   type AwardListRow,
   type AwardStatusAction,
   type AwardStatusOutcome,
+  type AwardStatusPreview,
   type SkipReason,
 } from './award-status.ts';
 export { REEVALUATE_CREDENTIAL_JOB, type SweepOptions, type SweepReport } from './sweep.ts';

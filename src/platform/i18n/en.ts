@@ -1238,7 +1238,7 @@ export const en = {
   'credentials.awardStatus.reason': 'Reason',
   'credentials.awardStatus.reasonHint':
     'Sent to the candidate and kept in the audit log. Never shown on public pages.',
-  'credentials.awardStatus.apply': 'Apply the change',
+  'credentials.awardStatus.apply': 'Continue',
   'credentials.awardStatus.done.suspend': 'suspended',
   'credentials.awardStatus.done.restore': 'restored',
   'credentials.awardStatus.done.revoke': 'revoked',
@@ -1259,6 +1259,18 @@ export const en = {
   'credentials.awardStatus.v.fileTooLarge': 'The file must be {kb} KB or smaller',
   'credentials.awardStatus.v.fileEmpty': 'The file holds no credential numbers',
   'credentials.awardStatus.v.nothingChanged': 'Nothing was changed: {skipped}',
+  'credentials.awardStatus.check.title.suspend': 'Check before you suspend {count} award(s)',
+  'credentials.awardStatus.check.title.restore': 'Check before you restore {count} award(s)',
+  'credentials.awardStatus.check.title.revoke': 'Check before you revoke {count} award(s)',
+  'credentials.awardStatus.check.lead':
+    'Nothing has changed yet. Each candidate will be emailed with the reason, and the change shows at once on verification pages, shares, certificates and badges.',
+  'credentials.awardStatus.check.now': 'Now',
+  'credentials.awardStatus.check.after': 'After the change',
+  'credentials.awardStatus.check.skipped': 'These will not change: {skipped}.',
+  'credentials.awardStatus.check.confirm.suspend': 'Suspend {count} award(s)',
+  'credentials.awardStatus.check.confirm.restore': 'Restore {count} award(s)',
+  'credentials.awardStatus.check.confirm.revoke': 'Revoke {count} award(s)',
+  'credentials.awardStatus.check.back': 'Go back and change the selection',
   'credentials.awardStatus.mail.suspended.subject': 'Your {credential} credential is suspended',
   'credentials.awardStatus.mail.suspended.body':
     'Your {credential} credential ({number}) was suspended on {date}. While it is suspended it shows as suspended to anyone who verifies it.',
