@@ -233,6 +233,7 @@ describe('/console/awards', () => {
     const agentJar = cookieJar();
     await signIn(t, agentJar, agent);
     assert.equal((await get(t.app, '/console/awards', agentJar)).statusCode, 403);
+    assert.equal((await get(t.app, '/console/awards.csv', agentJar)).statusCode, 403);
     const h = await holder();
     const res = await post(
       t.app,
@@ -263,6 +264,29 @@ describe('/console/awards', () => {
     assert.ok(!revokedOnly.body.includes(h.number));
     const second = await get(t.app, '/console/awards?page=2', managerJar);
     assert.equal(second.statusCode, 200);
+  });
+
+  test('the list downloads as CSV with the same filter', async () => {
+    const h = await holder();
+    await t.app.progress.changeAwardStatus(null, [h.number], 'suspend', '=HYPERLINK("x")');
+    const res = await get(t.app, `/console/awards.csv?q=${h.number}&status=suspended`, managerJar);
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['content-type']), /^text\/csv/);
+    const lines = res.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    assert.equal(lines.length, 2);
+    assert.match(lines[0]!, /^credential_number,status,status_reason/);
+    assert.ok(lines[1]!.startsWith(`${h.number},suspended,"'=HYPERLINK(""x"")"`), lines[1]);
+    const none = await get(t.app, `/console/awards.csv?q=${h.number}&status=revoked`, managerJar);
+    assert.equal(
+      none.body
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n').length,
+      1,
+    );
   });
 
   test('ticked and pasted awards change together; the flash says what happened', async () => {

@@ -22,6 +22,7 @@ import {
   AWARD_STATUS_ACTIONS,
   MAX_AWARDS_PER_CHANGE,
   parseCredentialNumbers,
+  toCsv,
   type AwardListRow,
   type AwardStatusAction,
   type AwardStatusOutcome,
@@ -35,6 +36,8 @@ import {
  */
 
 const PAGE_SIZE = 25;
+const CSV_PAGE = 1000;
+const CSV_MAX_ROWS = 50_000;
 const STATUSES = ['active', 'expired', 'suspended', 'revoked'] as const;
 type Status = (typeof STATUSES)[number];
 
@@ -98,6 +101,54 @@ export function registerAwardStatusPages(appBase: FastifyInstance): void {
   app.get('/console/awards', { schema: { querystring: ListQuery } }, async (request, reply) => {
     authorize(request, 'program_manager');
     return reply.html(await listPage(request, request.query, emptyForm));
+  });
+
+  /** The same list as CSV: every matching award (at most 50,000), for a spreadsheet. */
+  app.get('/console/awards.csv', { schema: { querystring: ListQuery } }, async (request, reply) => {
+    authorize(request, 'program_manager');
+    const status = request.query.status || undefined;
+    const rows: AwardListRow[] = [];
+    for (let page = 1; page <= CSV_MAX_ROWS / CSV_PAGE; page++) {
+      const batch = await app.progress.searchAwards({
+        q: request.query.q ?? '',
+        ...(status ? { status } : {}),
+        page,
+        pageSize: CSV_PAGE,
+      });
+      rows.push(...batch.rows);
+      if (batch.rows.length < CSV_PAGE) break;
+    }
+    const csv = toCsv(
+      [
+        'credential_number',
+        'status',
+        'status_reason',
+        'status_changed_at',
+        'awarded_at',
+        'expires_at',
+        'candidate_id',
+        'candidate_name',
+        'credential_code',
+        'credential_name',
+      ],
+      rows.map((r) => [
+        r.credentialNumber,
+        r.status,
+        r.statusReason,
+        r.statusChangedAt?.toISOString(),
+        r.awardedAt.toISOString(),
+        r.expiresAt?.toISOString(),
+        r.candidateNumber,
+        r.candidateName,
+        r.credentialCode,
+        r.credentialName,
+      ]),
+    );
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="awards.csv"')
+      .header('cache-control', 'private, no-store')
+      .send(csv);
   });
 
   // The change form is multipart (it may carry a file); in a scope of its
@@ -355,8 +406,14 @@ export function AwardsPage({
           {t('credentials.awardStatus.searchButton')}
         </button>
       </form>
-      <p class="small" safe>
-        {t('credentials.awardStatus.count', { count: total })}
+      <p class="small">
+        <span safe>{t('credentials.awardStatus.count', { count: total })}</span>{' '}
+        <a
+          href={`/console/awards.csv?${new URLSearchParams({ q: query.q, status: query.status })}`}
+          safe
+        >
+          {t('credentials.awardStatus.csv')}
+        </a>
       </p>
       <form method="post" action="/console/awards/status" enctype="multipart/form-data">
         <CsrfField ctx={ctx} />

@@ -1206,6 +1206,7 @@ export const en = {
   'credentials.awardStatus.searchButton': 'Search',
   'credentials.awardStatus.count': '{count} awards found',
   'credentials.awardStatus.none': 'No awards match.',
+  'credentials.awardStatus.csv': 'Download these awards (CSV)',
   'credentials.awardStatus.caption': 'Awards, newest first',
   'credentials.awardStatus.col.select': 'Select',
   'credentials.awardStatus.col.number': 'Credential number',
