@@ -67,7 +67,11 @@ browserTest(
       await page.getByLabel(`Select ${number}`).check();
       await page.getByLabel('Change', { exact: true }).selectOption('suspend');
       await page.getByLabel('Reason').fill('Proctoring report under review');
-      await page.getByRole('button', { name: 'Apply the change' }).click();
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByRole('heading', { name: 'Check before you suspend 1 award(s)' }).waitFor();
+      await assertAccessible(page, 'the check page');
+      assert.equal((await awardsOf(t, candidate.id, credential.id))[0]?.status, 'active');
+      await page.getByRole('button', { name: 'Suspend 1 award(s)' }).click();
       await page.waitForLoadState('domcontentloaded');
       const main = await page.locator('main').innerText();
       assert.match(main, /1 award\(s\) suspended/);

@@ -233,6 +233,7 @@ describe('/console/awards', () => {
     const agentJar = cookieJar();
     await signIn(t, agentJar, agent);
     assert.equal((await get(t.app, '/console/awards', agentJar)).statusCode, 403);
+    assert.equal((await get(t.app, '/console/awards.csv', agentJar)).statusCode, 403);
     const h = await holder();
     const res = await post(
       t.app,
@@ -265,18 +266,53 @@ describe('/console/awards', () => {
     assert.equal(second.statusCode, 200);
   });
 
+  test('the list downloads as CSV with the same filter', async () => {
+    const h = await holder();
+    await t.app.progress.changeAwardStatus(null, [h.number], 'suspend', '=HYPERLINK("x")');
+    const res = await get(t.app, `/console/awards.csv?q=${h.number}&status=suspended`, managerJar);
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['content-type']), /^text\/csv/);
+    const lines = res.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    assert.equal(lines.length, 2);
+    assert.match(lines[0]!, /^credential_number,status,status_reason/);
+    assert.ok(lines[1]!.startsWith(`${h.number},suspended,"'=HYPERLINK(""x"")"`), lines[1]);
+    const none = await get(t.app, `/console/awards.csv?q=${h.number}&status=revoked`, managerJar);
+    assert.equal(
+      none.body
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n').length,
+      1,
+    );
+  });
+
   test('ticked and pasted awards change together; the flash says what happened', async () => {
     const a = await holder();
     const b = await holder();
+    const fields = {
+      selected: [a.number],
+      numbers: `${b.number.toLowerCase()}\n0000-0000-0000-0000`,
+      action: 'suspend',
+      reason: 'Proctoring review',
+    };
+    // First the check page: what will change, what will not; nothing changed yet.
+    const check = await post(t.app, '/console/awards/status', fields, managerJar, {
+      from: '/console/awards',
+    });
+    assert.equal(check.statusCode, 200);
+    const checkText = decode(check.body);
+    assert.match(checkText, /Check before you suspend 2 award\(s\)/);
+    assert.ok(check.body.includes(a.number) && check.body.includes(b.number));
+    assert.match(checkText, /These will not change: 0000-0000-0000-0000 \(no such award\)/);
+    assert.match(checkText, /Suspend 2 award\(s\)/);
+    assert.equal((await statusOf(a.id, a.number)).status, 'active');
     const res = await post(
       t.app,
       '/console/awards/status',
-      {
-        selected: [a.number],
-        numbers: `${b.number.toLowerCase()}\n0000-0000-0000-0000`,
-        action: 'suspend',
-        reason: 'Proctoring review',
-      },
+      { ...fields, confirm: 'yes' },
       managerJar,
       { from: '/console/awards' },
     );
@@ -337,6 +373,7 @@ describe('/console/awards', () => {
         ['selected', b.number],
         ['action', 'revoke'],
         ['reason', 'Fraud ring'],
+        ['confirm', 'yes'],
       ],
       { name: 'numbers.csv', type: 'text/csv', text: csv },
     );

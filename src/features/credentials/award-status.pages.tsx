@@ -22,9 +22,11 @@ import {
   AWARD_STATUS_ACTIONS,
   MAX_AWARDS_PER_CHANGE,
   parseCredentialNumbers,
+  toCsv,
   type AwardListRow,
   type AwardStatusAction,
   type AwardStatusOutcome,
+  type AwardStatusPreview,
 } from '../progress/index.ts';
 
 /**
@@ -34,6 +36,8 @@ import {
  */
 
 const PAGE_SIZE = 25;
+const CSV_PAGE = 1000;
+const CSV_MAX_ROWS = 50_000;
 const STATUSES = ['active', 'expired', 'suspended', 'revoked'] as const;
 type Status = (typeof STATUSES)[number];
 
@@ -60,6 +64,8 @@ const ChangeBody = Type.Object({
   reason: Type.Optional(Type.String({ maxLength: 2000 })),
   q: Type.Optional(Type.String({ maxLength: 200 })),
   status: Type.Optional(Type.String({ maxLength: 20 })),
+  /** 'yes' from the check page: make the change. */
+  confirm: Type.Optional(Type.String({ maxLength: 10 })),
 });
 
 export function registerAwardStatusPages(appBase: FastifyInstance): void {
@@ -95,6 +101,54 @@ export function registerAwardStatusPages(appBase: FastifyInstance): void {
   app.get('/console/awards', { schema: { querystring: ListQuery } }, async (request, reply) => {
     authorize(request, 'program_manager');
     return reply.html(await listPage(request, request.query, emptyForm));
+  });
+
+  /** The same list as CSV: every matching award (at most 50,000), for a spreadsheet. */
+  app.get('/console/awards.csv', { schema: { querystring: ListQuery } }, async (request, reply) => {
+    authorize(request, 'program_manager');
+    const status = request.query.status || undefined;
+    const rows: AwardListRow[] = [];
+    for (let page = 1; page <= CSV_MAX_ROWS / CSV_PAGE; page++) {
+      const batch = await app.progress.searchAwards({
+        q: request.query.q ?? '',
+        ...(status ? { status } : {}),
+        page,
+        pageSize: CSV_PAGE,
+      });
+      rows.push(...batch.rows);
+      if (batch.rows.length < CSV_PAGE) break;
+    }
+    const csv = toCsv(
+      [
+        'credential_number',
+        'status',
+        'status_reason',
+        'status_changed_at',
+        'awarded_at',
+        'expires_at',
+        'candidate_id',
+        'candidate_name',
+        'credential_code',
+        'credential_name',
+      ],
+      rows.map((r) => [
+        r.credentialNumber,
+        r.status,
+        r.statusReason,
+        r.statusChangedAt?.toISOString(),
+        r.awardedAt.toISOString(),
+        r.expiresAt?.toISOString(),
+        r.candidateNumber,
+        r.candidateName,
+        r.credentialCode,
+        r.credentialName,
+      ]),
+    );
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="awards.csv"')
+      .header('cache-control', 'private, no-store')
+      .send(csv);
   });
 
   // The change form is multipart (it may carry a file); in a scope of its
@@ -155,6 +209,27 @@ export function registerAwardStatusPages(appBase: FastifyInstance): void {
         if (!b.reason?.trim()) {
           problems.push({ field: 'reason', messageKey: 'credentials.awardStatus.v.reason' });
         }
+        const ctx = await app.pageContext(request);
+        // First the check page (nothing changes); the change itself when it is confirmed.
+        if (problems.length === 0 && b.confirm !== 'yes') {
+          const preview = await app.progress.previewAwardStatus(numbers, action);
+          if (preview.changes.length > 0) {
+            return reply.html(
+              <CheckPage
+                ctx={ctx}
+                preview={preview}
+                action={action}
+                reason={b.reason ?? ''}
+                query={{ q: query.q ?? '', status: query.status ?? '' }}
+              />,
+            );
+          }
+          problems.push({
+            field: 'numbers',
+            messageKey: 'credentials.awardStatus.v.nothingChanged',
+            params: { skipped: describeSkipped(ctx, preview) },
+          });
+        }
         let outcome: AwardStatusOutcome | undefined;
         if (problems.length === 0) {
           try {
@@ -164,7 +239,6 @@ export function registerAwardStatusPages(appBase: FastifyInstance): void {
             problems.push(...error.problems);
           }
         }
-        const ctx = await app.pageContext(request);
         if (outcome && outcome.changed.length === 0) {
           problems.push({
             field: 'numbers',
@@ -233,11 +307,41 @@ function flattenMultipart(request: FastifyRequest): void {
   request.body = flat;
 }
 
-function describeSkipped(ctx: PageContext, outcome: AwardStatusOutcome): string {
+function describeSkipped(ctx: PageContext, outcome: Pick<AwardStatusOutcome, 'skipped'>): string {
   return outcome.skipped
     .slice(0, 20)
     .map((s) => `${s.credentialNumber} (${ctx.t(`credentials.awardStatus.skip.${s.reason}`)})`)
     .join('; ');
+}
+
+/** A status as text, color and icon: never color alone. */
+function StatusTag({ ctx, status }: { ctx: PageContext; status: Status }): JSX.Element {
+  const path =
+    status === 'active'
+      ? 'M3 8l3 3 7-7'
+      : status === 'revoked'
+        ? 'M4 4l8 8M12 4l-8 8'
+        : status === 'suspended'
+          ? 'M6 4v8M10 4v8'
+          : 'M8 3v5l3 2';
+  return (
+    <span class={TAG[status]}>
+      <svg
+        class="icon"
+        width="14"
+        height="14"
+        viewBox="0 0 16 16"
+        aria-hidden="true"
+        focusable="false"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2"
+      >
+        <path d={path} />
+      </svg>
+      <span safe>{ctx.t(`credentials.awardStatus.status.${status}`)}</span>
+    </span>
+  );
 }
 
 const TAG: Record<Status, string> = {
@@ -302,8 +406,14 @@ export function AwardsPage({
           {t('credentials.awardStatus.searchButton')}
         </button>
       </form>
-      <p class="small" safe>
-        {t('credentials.awardStatus.count', { count: total })}
+      <p class="small">
+        <span safe>{t('credentials.awardStatus.count', { count: total })}</span>{' '}
+        <a
+          href={`/console/awards.csv?${new URLSearchParams({ q: query.q, status: query.status })}`}
+          safe
+        >
+          {t('credentials.awardStatus.csv')}
+        </a>
       </p>
       <form method="post" action="/console/awards/status" enctype="multipart/form-data">
         <CsrfField ctx={ctx} />
@@ -374,9 +484,7 @@ export function AwardsPage({
                       </td>
                       <td safe>{`${r.credentialName} (${r.credentialCode})`}</td>
                       <td>
-                        <span class={TAG[r.status]} safe>
-                          {t(`credentials.awardStatus.status.${r.status}`)}
-                        </span>
+                        <StatusTag ctx={ctx} status={r.status} />
                         {r.statusReason ? (
                           <div class="small" safe>
                             {r.statusReason}
@@ -492,6 +600,110 @@ export function AwardsPage({
         <button type="submit" class="button" safe>
           {t('credentials.awardStatus.apply')}
         </button>
+      </form>
+    </Layout>
+  );
+}
+
+/** "Check your answers" before the change: what will change, what will not, and why. */
+export function CheckPage({
+  ctx,
+  preview,
+  action,
+  reason,
+  query,
+}: {
+  ctx: PageContext;
+  preview: AwardStatusPreview;
+  action: AwardStatusAction;
+  reason: string;
+  query: { q: string; status: string };
+}): JSX.Element {
+  const { t } = ctx;
+  const count = preview.changes.length;
+  const title = t(`credentials.awardStatus.check.title.${action}`, { count });
+  const back = `/console/awards?${new URLSearchParams({ q: query.q, status: query.status })}`;
+  return (
+    <Layout ctx={ctx} title={title} wide>
+      <PageHeading title={title} lead={t('credentials.awardStatus.check.lead')} />
+      <div class="table-wrap">
+        <table class="table">
+          <caption class="visually-hidden" safe>
+            {title}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col" safe>
+                {t('credentials.awardStatus.col.number')}
+              </th>
+              <th scope="col" safe>
+                {t('credentials.awardStatus.col.candidate')}
+              </th>
+              <th scope="col" safe>
+                {t('credentials.awardStatus.col.credential')}
+              </th>
+              <th scope="col" safe>
+                {t('credentials.awardStatus.check.now')}
+              </th>
+              <th scope="col" safe>
+                {t('credentials.awardStatus.check.after')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {preview.changes.map((c) => (
+              <tr>
+                <td class="mono" safe>
+                  {c.credentialNumber}
+                </td>
+                <td safe>{`${c.candidateName} (${c.candidateNumber})`}</td>
+                <td safe>{`${c.credentialName} (${c.credentialCode})`}</td>
+                <td>
+                  <StatusTag ctx={ctx} status={c.from} />
+                </td>
+                <td>
+                  <StatusTag ctx={ctx} status={c.to} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {preview.skipped.length > 0 ? (
+        <p class="check-skipped" safe>
+          {t('credentials.awardStatus.check.skipped', { skipped: describeSkipped(ctx, preview) })}
+        </p>
+      ) : (
+        ''
+      )}
+      <dl class="summary-list">
+        <dt safe>{t('credentials.awardStatus.reason')}</dt>
+        <dd safe>{reason}</dd>
+      </dl>
+      <form method="post" action="/console/awards/status">
+        <CsrfField ctx={ctx} />
+        <input
+          type="hidden"
+          name="numbers"
+          value={preview.changes.map((c) => c.credentialNumber).join('\n')}
+        />
+        <input type="hidden" name="action" value={action} />
+        <input type="hidden" name="reason" value={reason} />
+        <input type="hidden" name="q" value={query.q} />
+        <input type="hidden" name="status" value={query.status} />
+        <input type="hidden" name="confirm" value="yes" />
+        <div class="button-row">
+          <button
+            type="submit"
+            class={action === 'restore' ? 'button' : 'button button--danger'}
+            safe
+          >
+            {t(`credentials.awardStatus.check.confirm.${action}`, { count })}
+          </button>
+          <a class="button button--secondary" href={back} safe>
+            {t('credentials.awardStatus.check.back')}
+          </a>
+        </div>
       </form>
     </Layout>
   );

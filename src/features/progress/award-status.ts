@@ -294,6 +294,97 @@ async function sendStatusEmail(
   });
 }
 
+// ---------------------------------------------------------------- check before changing
+
+export interface AwardStatusPreview {
+  /** What would change, in the order given. */
+  changes: {
+    credentialNumber: string;
+    userId: number;
+    candidateNumber: string;
+    candidateName: string;
+    credentialCode: string;
+    credentialName: string;
+    from: AwardStatus;
+    to: AwardStatus;
+  }[];
+  skipped: AwardStatusOutcome['skipped'];
+}
+
+/**
+ * What `changeAwardStatus` would do now, without doing it: for the page that
+ * asks a program manager to check before the change is made.
+ */
+export async function previewAwardStatus(
+  db: Database,
+  defs: ProgramDefinitions,
+  credentialNumbers: readonly string[],
+  action: AwardStatusAction,
+): Promise<AwardStatusPreview> {
+  const skipped: AwardStatusOutcome['skipped'] = [];
+  const numbers: string[] = [];
+  for (const raw of credentialNumbers) {
+    const number = normalizeCredentialNumber(raw);
+    if (!number) skipped.push({ credentialNumber: raw, reason: 'unknown' });
+    else if (!numbers.includes(number)) numbers.push(number);
+  }
+  const rows = numbers.length
+    ? await db
+        .selectFrom('awards')
+        .innerJoin('users', 'users.id', 'awards.user_id')
+        .select([
+          'awards.id',
+          'awards.user_id',
+          'awards.credential_id',
+          'awards.credential_number',
+          'awards.status',
+          'awards.expires_at',
+          'users.candidate_number',
+          'users.given_name',
+          'users.family_name',
+        ])
+        .where('awards.credential_number', 'in', numbers)
+        .execute()
+    : [];
+  const byNumber = new Map(rows.map((r) => [r.credential_number, r]));
+  const now = new Date();
+  const changes: AwardStatusPreview['changes'] = [];
+  const restoring = new Set<string>();
+  for (const number of numbers) {
+    const award = byNumber.get(number);
+    if (!award) {
+      skipped.push({ credentialNumber: number, reason: 'unknown' });
+      continue;
+    }
+    const next = transition(action, { status: award.status, expiresAt: award.expires_at }, now);
+    if ('skip' in next) {
+      skipped.push({ credentialNumber: number, reason: next.skip });
+      continue;
+    }
+    if (action === 'restore') {
+      const key = `${award.user_id}:${award.credential_id}`;
+      const live = await repo.hasLiveAward(db, award.user_id, award.credential_id);
+      if ((live && live.id !== award.id) || restoring.has(key)) {
+        skipped.push({ credentialNumber: number, reason: 'anotherLive' });
+        continue;
+      }
+      if (next.to === 'active') restoring.add(key);
+    }
+    const credential = defs.credentialsById.get(award.credential_id);
+    changes.push({
+      credentialNumber: number,
+      userId: award.user_id,
+      candidateNumber: award.candidate_number,
+      candidateName: `${award.given_name} ${award.family_name}`.trim(),
+      credentialCode: credential?.code ?? '',
+      credentialName: credential?.name ?? '',
+      from: award.status,
+      to: next.to,
+    });
+  }
+  return { changes, skipped };
+}
+
 // ---------------------------------------------------------------- the console's list
 
 export interface AwardListFilter {

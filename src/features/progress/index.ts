@@ -34,6 +34,7 @@ export {
 } from './retake.ts';
 export { CREDENTIAL_NUMBER_PATTERN, normalizeCredentialNumber } from './credential-number.ts';
 export { describeText } from './describe.ts';
+export { toCsv } from './csv.ts';
 export {
   AWARD_STATUS_ACTIONS,
   MAX_AWARDS_PER_CHANGE,
@@ -42,6 +43,7 @@ export {
   type AwardListRow,
   type AwardStatusAction,
   type AwardStatusOutcome,
+  type AwardStatusPreview,
   type SkipReason,
 } from './award-status.ts';
 export {

@@ -8,11 +8,13 @@ import { Candidate, type AwardRecord } from './award-rules.ts';
 import { AwardingEngine, codeLookup, type ReevaluateOptions } from './awarding.ts';
 import {
   changeAwardStatus,
+  previewAwardStatus,
   searchAwards,
   type AwardListFilter,
   type AwardListRow,
   type AwardStatusAction,
   type AwardStatusOutcome,
+  type AwardStatusPreview,
 } from './award-status.ts';
 import { progressOf } from './candidate-progress.ts';
 import { fromStoredEvidence, loadCandidates } from './facts.repository.ts';
@@ -104,6 +106,14 @@ export class ProgressServiceImpl implements ProgressService {
       action,
       reason,
     );
+  }
+
+  /** What `changeAwardStatus` would do, without doing it (the page that asks to check first). */
+  async previewAwardStatus(
+    credentialNumbers: readonly string[],
+    action: AwardStatusAction,
+  ): Promise<AwardStatusPreview> {
+    return previewAwardStatus(this.db, await this.catalog.definitions(), credentialNumbers, action);
   }
 
   /** The staff list of awards: search, status filter, paging. */
