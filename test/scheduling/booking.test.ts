@@ -253,6 +253,13 @@ describe('booking', () => {
       (m) => m.template === 'scheduling.appointment-reminder',
     );
     assert.equal(reminders.length, 1);
+    // The reminder follows the "exam reminders" preference; the booking mails are receipts.
+    assert.equal(reminders[0]!.category, 'exam_reminders');
+    const receipts = (await outboxOf(t, me.id)).filter(
+      (m) => m.template !== 'scheduling.appointment-reminder',
+    );
+    assert.ok(receipts.length >= 2);
+    assert.ok(receipts.every((m) => m.category === 'transactional'));
     const cal = calendarOf(reminders[0]!);
     assert.equal(cal.sequence, 1);
     const jobs = await t.db

@@ -91,7 +91,7 @@ export async function rejectsWith(promise: Promise<unknown>, key: string): Promi
 export function outboxOf(t: Pick<TestApp, 'db'>, userId: number) {
   return t.db
     .selectFrom('outbox')
-    .select(['id', 'template', 'subject', 'text', 'attachments'])
+    .select(['id', 'template', 'subject', 'text', 'attachments', 'category'])
     .where('user_id', '=', userId)
     .orderBy('id')
     .execute();

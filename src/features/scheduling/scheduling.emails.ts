@@ -107,6 +107,9 @@ export async function sendAppointmentEmail(
     toName: to.name,
     userId: to.userId,
     template: `scheduling.appointment-${kind}`,
+    // Confirmations, changes and cancellations are receipts; the reminder follows the
+    // candidate's "exam reminders" choice (and carries one-click unsubscribe).
+    category: kind === 'reminder' ? 'exam_reminders' : 'transactional',
     content: {
       subject: t(SUBJECT[kind], params),
       greeting: t('mail.greeting', { name: to.name }),
