@@ -39,6 +39,28 @@ async function candidate() {
 const idFrom = (location: unknown) => Number(/\/(\d+)$/.exec(pathOf(location as string))![1]);
 
 describe('candidate pages', () => {
+  test('the dashboard lists upcoming exams with time, zone and confirmation number', async () => {
+    const { account, jar } = await candidate();
+    const empty = await get(t.app, '/dashboard', jar);
+    assert.equal(empty.statusCode, 200);
+    assert.match(empty.body, /No exams booked/);
+    const exam = await givenScheduledExam(t, { title: 'Dashboard <Exam>' });
+    const sitting = await givenSitting(t, { examIds: [exam.id], startsAt: hoursAhead(24 * 5) });
+    const id = await t.app.scheduling.book(account.id, { sittingId: sitting, examCode: exam.code });
+    const [appointment] = await t.app.scheduling.upcomingAppointments(account.id);
+    const page = await get(t.app, '/dashboard', jar);
+    assert.equal(page.statusCode, 200);
+    assert.ok(page.body.includes(`href="/exams/appointments/${id}"`));
+    assert.ok(page.body.includes('Dashboard &lt;Exam>'), 'the title is escaped');
+    assert.ok(page.body.includes(appointment!.confirmationNumber));
+    assert.ok(page.body.includes(`(${appointment!.timeZone})`));
+    assert.doesNotMatch(page.body, /No exams booked/);
+    // Someone else's dashboard does not show it.
+    const other = await candidate();
+    const theirs = await get(t.app, '/dashboard', other.jar);
+    assert.ok(!theirs.body.includes(appointment!.confirmationNumber));
+  });
+
   test('find, book with a voucher, see it, add it to a calendar, reschedule, cancel', async () => {
     const exam = await givenScheduledExam(t, { title: 'Cloud <Foundations>' });
     const s1 = await givenSitting(t, {

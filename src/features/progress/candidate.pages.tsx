@@ -9,7 +9,7 @@ import { toCsv } from './csv.ts';
 import { registerEvidencePages } from './evidence.pages.tsx';
 import { EvidenceService } from './evidence.service.ts';
 import { CredentialsPage, CredentialPage } from './views/candidate/credentials.tsx';
-import { DashboardPage } from './views/candidate/dashboard.tsx';
+import { DashboardPage, type UpcomingExamView } from './views/candidate/dashboard.tsx';
 import { HistoryPage, retakeText } from './views/candidate/history.tsx';
 
 const CredentialCode = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,31}$' });
@@ -37,10 +37,27 @@ export function registerCandidatePages(appBase: FastifyInstance): void {
 
   app.get('/dashboard', async (request, reply) => {
     const principal = authorize(request);
-    const view = await candidates.dashboard(principal.userId, {
-      twoFactorEnabled: principal.twoFactorEnabled,
-    });
-    return reply.html(<DashboardPage ctx={await app.pageContext(request)} view={view} />);
+    // Upcoming exams come from exam registration when it is installed (it registers after
+    // progress, so it is looked up at request time, not imported).
+    const [view, appointments] = await Promise.all([
+      candidates.dashboard(principal.userId, { twoFactorEnabled: principal.twoFactorEnabled }),
+      app.hasDecorator('scheduling')
+        ? app.scheduling.upcomingAppointments(principal.userId)
+        : Promise.resolve([]),
+    ]);
+    const upcoming: UpcomingExamView[] = appointments.map((a) => ({
+      examCode: a.examCode,
+      examTitle: a.examTitle,
+      startsAt: a.startsAt,
+      timeZone: a.timeZone,
+      place: a.place?.name ?? (a.location || null),
+      online: a.delivery === 'online_proctored',
+      confirmationNumber: a.confirmationNumber,
+      href: `/exams/appointments/${a.id}`,
+    }));
+    return reply.html(
+      <DashboardPage ctx={await app.pageContext(request)} view={view} upcoming={upcoming} />,
+    );
   });
 
   app.get('/credentials', async (request, reply) => {

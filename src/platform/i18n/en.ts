@@ -66,6 +66,12 @@ export const en = {
 
   // Dashboard
   'dashboard.title': 'Your dashboard',
+  'candidate.upcomingTitle': 'Upcoming exams',
+  'candidate.upcomingNone': 'No exams booked. Find a sitting when you are ready.',
+  'candidate.findExam': 'Find an exam to book',
+  'candidate.upcomingWhen': '{when} ({zone}) · {where}',
+  'candidate.upcomingOnline': 'Online proctored',
+  'candidate.upcomingConfirmation': 'Confirmation number',
   'dashboard.welcome': 'Welcome, {name}',
   'dashboard.candidateId': 'Candidate ID',
   'dashboard.candidateIdHint':

@@ -1,17 +1,33 @@
 import { isStaff } from '../../../../platform/auth/session.ts';
 import type { PageContext } from '../../../../platform/html/context.ts';
 import { PageHeading } from '../../../../platform/html/forms.tsx';
+import { formatDateTime } from '../../../../platform/i18n/i18n.ts';
 import { Layout } from '../../../../platform/html/layout.tsx';
 import type { DashboardView, NextStepView } from '../../candidate.service.ts';
 import { AwardCard, Icon, ProgressBar } from './parts.tsx';
 
-/** Home after sign-in: credentials held, progress toward the ones in reach, next steps, account security. */
+/** An appointment on the dashboard: time in the sitting's own zone, named. */
+export interface UpcomingExamView {
+  examCode: string;
+  examTitle: string;
+  startsAt: Date;
+  timeZone: string;
+  /** The test center (or the provider's location); null online. */
+  place: string | null;
+  online: boolean;
+  confirmationNumber: string;
+  href: string;
+}
+
+/** Home after sign-in: credentials held, upcoming exams, progress toward the ones in reach, next steps, account security. */
 export function DashboardPage({
   ctx,
   view,
+  upcoming = [],
 }: {
   ctx: PageContext;
   view: DashboardView;
+  upcoming?: UpcomingExamView[];
 }): JSX.Element {
   const { t } = ctx;
   const p = ctx.principal!;
@@ -64,6 +80,45 @@ export function DashboardPage({
               <AwardCard ctx={ctx} award={award} />
             ))}
           </div>
+        )}
+      </section>
+
+      <section class="dashboard-section" aria-labelledby="upcoming">
+        <h2 id="upcoming" safe>
+          {t('candidate.upcomingTitle')}
+        </h2>
+        {upcoming.length === 0 ? (
+          <div class="empty-state">
+            <p safe>{t('candidate.upcomingNone')}</p>
+            <a class="button button--secondary" href="/exams" safe>
+              {t('candidate.findExam')}
+            </a>
+          </div>
+        ) : (
+          <ul class="reach-list">
+            {upcoming.map((a) => (
+              <li class="reach-item">
+                <h3 class="reach-item__title">
+                  <a href={a.href} safe>
+                    {`${a.examCode} — ${a.examTitle}`}
+                  </a>
+                </h3>
+                <p safe>
+                  {t('candidate.upcomingWhen', {
+                    when: formatDateTime(a.startsAt, { locale: ctx.locale, timeZone: a.timeZone }),
+                    zone: a.timeZone,
+                    where: a.place ?? (a.online ? t('candidate.upcomingOnline') : ''),
+                  })}
+                </p>
+                <p class="small">
+                  <span safe>{t('candidate.upcomingConfirmation')}</span>{' '}
+                  <span class="mono" safe>
+                    {a.confirmationNumber}
+                  </span>
+                </p>
+              </li>
+            ))}
+          </ul>
         )}
       </section>
 
