@@ -10,6 +10,9 @@ import { findOutboxMessage, listOutbox } from '../../platform/mail/outbox.ts';
 import type { Role } from '../../platform/db/schema.ts';
 import { UserRolesPage, UsersPage } from './views/users.tsx';
 import { ApiKeysPage } from './views/api-keys.tsx';
+import { ConsoleHomePage } from './views/console-home.tsx';
+import { attentionItems } from '../../platform/html/attention.ts';
+import { STAFF_ROLES } from '../../platform/auth/session.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../platform/auth/api-keys.ts';
 import { ValidationError } from '../../platform/http/errors.ts';
 import { MailboxPage, MailPage } from './views/mailbox.tsx';
@@ -124,6 +127,28 @@ export default fp(
           );
       },
     );
+
+    registerNavItem({
+      area: 'staff',
+      href: '/console',
+      label: 'nav.consoleHome',
+      roles: [...STAFF_ROLES],
+      order: 0,
+    });
+
+    // The console's home: what needs attention, for the queues this person's roles may work.
+    app.get('/console', async (request, reply) => {
+      const principal = authorize(request, ...STAFF_ROLES);
+      const ctx = await app.pageContext(request);
+      const items = attentionItems(principal.roles);
+      const counts = await Promise.all(items.map((i) => i.count(db)));
+      return reply.html(
+        <ConsoleHomePage
+          ctx={ctx}
+          rows={items.map((i, n) => ({ label: ctx.t(i.label), href: i.href, count: counts[n]! }))}
+        />,
+      );
+    });
 
     registerNavItem({
       area: 'staff',

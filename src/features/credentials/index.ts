@@ -6,6 +6,7 @@ import { MyCredentialsService } from './my-credentials.service.ts';
 import { registerMyCredentialsPages } from './my-credentials.pages.tsx';
 import { NameChangeService } from './name-change.service.ts';
 import { registerNameChangePages } from './name-change.pages.tsx';
+import { countOf, registerAttentionItem } from '../../platform/html/attention.ts';
 
 export { linkedInAddUrl, unavailableReason, verificationUrl } from './my-credentials.rules.ts';
 export type { Unavailable } from './my-credentials.rules.ts';
@@ -33,6 +34,21 @@ declare module 'fastify' {
 export default fp(
   async function credentials(app: FastifyInstance) {
     const { db, config, program, rateLimiter } = app.platform;
+
+    registerAttentionItem({
+      key: 'credentials.nameChanges',
+      label: 'attention.nameChanges',
+      href: '/console/name-changes',
+      roles: ['support_agent'],
+      order: 30,
+      count: (q) =>
+        countOf(
+          q
+            .selectFrom('name_change_requests')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('status', '=', 'pending'),
+        ),
+    });
     const certificates = new CertificateService({
       db,
       catalog: app.catalog,

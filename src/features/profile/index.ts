@@ -7,6 +7,7 @@ import { EXPORT_JOB, PrivacyService } from './privacy.service.ts';
 import { registerProfileApi } from './profile.api.ts';
 import { registerProfilePages } from './profile.pages.tsx';
 import { ProfileService } from './profile.service.ts';
+import { countOf, registerAttentionItem } from '../../platform/html/attention.ts';
 
 export { ProfileService } from './profile.service.ts';
 export { PrivacyService, type Eraser } from './privacy.service.ts';
@@ -45,6 +46,21 @@ function startsWithAny(path: string, prefixes: readonly string[]): boolean {
 export default fp(
   async function profile(app: FastifyInstance) {
     const { db, config, program, rateLimiter, jobs, mail } = app.platform;
+
+    registerAttentionItem({
+      key: 'profile.deletions',
+      label: 'attention.deletions',
+      href: '/console/deletion-requests',
+      roles: ['support_agent'],
+      order: 40,
+      count: (q) =>
+        countOf(
+          q
+            .selectFrom('deletion_requests')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('status', '=', 'pending'),
+        ),
+    });
     const details = new ProfileService(db, config, app.accounts);
     const privacy = new PrivacyService(db, config, program, app.accounts, details, rateLimiter);
     app.decorate('profile', { details, privacy } satisfies Profile);

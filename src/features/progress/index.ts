@@ -62,6 +62,8 @@ export type {
   ProviderResultInput,
   ProviderResultOutcome,
 } from './result-batch.ts';
+import { sql } from 'kysely';
+import { countOf, registerAttentionItem } from '../../platform/html/attention.ts';
 
 /** The daily sweep and the re-evaluation job, for the CLI and tests. */
 export interface AwardingJobs {
@@ -105,6 +107,37 @@ export async function enqueueCredentialReevaluation(
 export default fp(
   async function progress(app: FastifyInstance) {
     const { db, config, program, jobs } = app.platform;
+
+    registerAttentionItem({
+      key: 'progress.evidence',
+      label: 'attention.evidence',
+      href: '/console/evidence',
+      roles: ['program_manager'],
+      order: 10,
+      count: (q) =>
+        countOf(
+          q
+            .selectFrom('evidence_submissions')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('status', '=', 'pending'),
+        ),
+    });
+    registerAttentionItem({
+      key: 'progress.expiring',
+      label: 'attention.expiring',
+      href: '/console/awards?status=active',
+      roles: ['program_manager'],
+      order: 60,
+      count: (q) =>
+        countOf(
+          q
+            .selectFrom('awards')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('status', '=', 'active')
+            .where('expires_at', '>', sql<Date>`now()`)
+            .where('expires_at', '<=', sql<Date>`now() + interval '30 days'`),
+        ),
+    });
     const catalog = app.catalog;
     const engine = new AwardingEngine({
       definitions: (q) => catalog.definitions(q),

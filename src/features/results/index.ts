@@ -7,6 +7,8 @@ import { APPLY_IMPORT_JOB, ImportService } from './import.service.ts';
 import { registerResultsPages } from './results.pages.tsx';
 import { ResultsService } from './results.service.ts';
 import { SigningSecrets } from './signing.ts';
+import { sql } from 'kysely';
+import { countOf, registerAttentionItem } from '../../platform/html/attention.ts';
 
 /**
  * Results coming in: file imports (console and CLI), the results API,
@@ -33,6 +35,36 @@ declare module 'fastify' {
 export default fp(
   async function results(app: FastifyInstance) {
     const { db, config, jobs, rateLimiter } = app.platform;
+
+    registerAttentionItem({
+      key: 'results.failedImports',
+      label: 'attention.failedImports',
+      href: '/console/results',
+      roles: ['program_manager'],
+      order: 15,
+      count: (q) =>
+        countOf(
+          q
+            .selectFrom('result_imports')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('status', 'in', ['failed', 'invalid'])
+            .where('created_at', '>', sql<Date>`now() - interval '7 days'`),
+        ),
+    });
+    registerAttentionItem({
+      key: 'results.unclaimed',
+      label: 'attention.unclaimed',
+      href: '/console/results/unclaimed',
+      roles: ['program_manager', 'support_agent'],
+      order: 50,
+      count: (q) =>
+        countOf(
+          q
+            .selectFrom('results')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('user_id', 'is', null),
+        ),
+    });
     const imports = new ImportService(
       db,
       app.catalog,

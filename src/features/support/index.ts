@@ -5,6 +5,7 @@ import { HelpService } from './help.service.ts';
 import { registerHelpPages } from './help.pages.tsx';
 import { TicketService } from './tickets.service.ts';
 import { registerTicketPages } from './tickets.pages.tsx';
+import { countOf, registerAttentionItem } from '../../platform/html/attention.ts';
 
 export { HelpService } from './help.service.ts';
 export { TicketService } from './tickets.service.ts';
@@ -32,6 +33,21 @@ export const AUTO_CLOSE_TASK = 'support.auto-close';
 export default fp(
   async function support(app: FastifyInstance) {
     const { db, config, program, jobs } = app.platform;
+
+    registerAttentionItem({
+      key: 'support.new',
+      label: 'attention.newTickets',
+      href: '/console/tickets?status=new',
+      roles: ['support_agent'],
+      order: 20,
+      count: (q) =>
+        countOf(
+          q
+            .selectFrom('support_tickets')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('status', '=', 'new'),
+        ),
+    });
     const tickets = new TicketService(db, program, config.publicUrl);
     const help = new HelpService(db);
     app.decorate('support', {

@@ -290,6 +290,20 @@ export const en = {
   'sessions.unknownBrowser': 'Unknown browser',
   'sessions.browserOn': '{browser} on {os}',
 
+  // Console home: what needs attention
+  'nav.consoleHome': 'Console',
+  'attention.title': 'Console',
+  'attention.lead': 'What needs your attention now. Each count opens the list to work through.',
+  'attention.none': 'Nothing needs your attention. Every queue is empty.',
+  'attention.allClear': 'Nothing waiting',
+  'attention.evidence': 'Evidence submissions to review',
+  'attention.expiring': 'Credentials expiring in the next 30 days',
+  'attention.newTickets': 'New support tickets',
+  'attention.nameChanges': 'Name change requests to decide',
+  'attention.deletions': 'Account deletion requests to decide',
+  'attention.failedImports': 'Result imports that failed or were refused (last 7 days)',
+  'attention.unclaimed': 'Unclaimed results',
+
   // Admin: API keys
   'nav.apiKeys': 'API keys',
   'apiKeys.title': 'API keys',
