@@ -384,4 +384,63 @@ describe('your data: export and account deletion', () => {
     assert.ok(told);
     assert.match(told.text, /open exam appointment/);
   });
+
+  test('only an admin may approve erasing a staff account', async () => {
+    const staffer = await givenAccount(t.app, {
+      roles: ['program_manager'],
+      totpSecret: newTotpSecret(),
+    });
+    const stafferJar = cookieJar();
+    await signIn(t, stafferJar, staffer, { ip: freshIp() });
+    const asked = await post(t.app, '/privacy/deletion', { confirm: 'yes' }, stafferJar, {
+      from: '/privacy',
+    });
+    assert.equal(asked.statusCode, 303);
+    const request = await t.db
+      .selectFrom('deletion_requests')
+      .select('id')
+      .where('user_id', '=', staffer.id)
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
+
+    const agent = await givenAccount(t.app, {
+      roles: ['support_agent'],
+      totpSecret: newTotpSecret(),
+    });
+    const agentJar = cookieJar();
+    await signIn(t, agentJar, agent, { ip: freshIp() });
+    const refused = await post(
+      t.app,
+      `/console/deletion-requests/${request.id}`,
+      { decision: 'approve' },
+      agentJar,
+      { from: '/console/deletion-requests' },
+    );
+    assert.equal(refused.statusCode, 403);
+    assert.match(decode(refused.body), /only an admin may approve erasing it/);
+    const still = await t.db
+      .selectFrom('users')
+      .select('username')
+      .where('id', '=', staffer.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(still.username, staffer.username, 'nothing was erased');
+
+    const admin = await givenAccount(t.app, { roles: ['admin'], totpSecret: newTotpSecret() });
+    const adminJar = cookieJar();
+    await signIn(t, adminJar, admin, { ip: freshIp() });
+    const approved = await post(
+      t.app,
+      `/console/deletion-requests/${request.id}`,
+      { decision: 'approve' },
+      adminJar,
+      { from: '/console/deletion-requests' },
+    );
+    assert.equal(approved.statusCode, 303);
+    const roles = await t.db
+      .selectFrom('user_roles')
+      .select('role')
+      .where('user_id', '=', staffer.id)
+      .execute();
+    assert.deepEqual(roles, []);
+  });
 });

@@ -399,6 +399,15 @@ export class PrivacyService {
     const settings = await this.profile.settings();
     const program = await this.program.get();
     const trimmedNote = note.trim().slice(0, 2000) || null;
+    if (decision === 'approve') {
+      // Erasing an account takes its roles away: only an admin may erase a staff account.
+      const userId = await repo.deletionRequestUser(this.db, requestId);
+      if (userId === undefined) throw notFound();
+      const target = await this.accounts.accountSummary(userId);
+      if (target.roles.length > 0 && !actor.roles?.includes('admin')) {
+        throw new AppError('DELETION_STAFF', 403, 'profile.deletion.staffNeedsAdmin');
+      }
+    }
     await this.db.transaction().execute(async (trx) => {
       const request = await repo.deletionRequestForUpdate(trx, requestId);
       if (!request) throw notFound();

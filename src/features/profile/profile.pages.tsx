@@ -75,6 +75,7 @@ const UnsubscribeParams = Type.Object({
 export const actorOf = (principal: Principal, request: FastifyRequest): Actor => ({
   userId: principal.userId,
   ip: request.ip,
+  roles: principal.roles,
 });
 
 /** The candidate's pages: contact details, demographics, history, review, privacy, unsubscribe. */

@@ -344,6 +344,16 @@ export function deletionRequests(db: Executor, status: 'pending' | 'decided') {
   return q.limit(200).execute();
 }
 
+/** The account a deletion request is about (no lock: for checks before the decision). */
+export async function deletionRequestUser(db: Executor, id: number): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('deletion_requests')
+    .select('user_id')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.user_id;
+}
+
 export function deletionRequestForUpdate(db: Transaction<DB>, id: number) {
   return db
     .selectFrom('deletion_requests')

@@ -15,6 +15,7 @@ import {
   type SurveyQuestion,
 } from './profile-rules.ts';
 import * as repo from './profile.repository.ts';
+import type { Role } from '../../platform/db/schema.ts';
 
 export interface ProfileSettings {
   readonly reviewIntervalMonths: number | null;
@@ -41,6 +42,8 @@ export interface QuestionView extends SurveyQuestion {
 export interface Actor {
   readonly userId: number;
   readonly ip: string | null;
+  /** The actor's roles, where a decision depends on them (erasing a staff account). */
+  readonly roles?: readonly Role[];
 }
 
 const HISTORY_PURPOSE = 'profile-history';

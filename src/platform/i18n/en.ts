@@ -2217,6 +2217,8 @@ export const en = {
   'profile.deletion.status.cancelled': 'Withdrawn',
   'profile.deletion.alreadyDecided': 'This request has already been decided.',
   'profile.deletion.notOwn': 'Another member of the team must decide on your own account.',
+  'profile.deletion.staffNeedsAdmin':
+    'This account has staff roles: only an admin may approve erasing it. Reject it or ask an admin.',
 
   'profile.mail.unsubscribeFooter': 'Unsubscribe from emails like this',
   'profile.mail.exportSubject': 'Your data from {program} is ready',
