@@ -60,6 +60,14 @@ export default fp(
     app.addHook('preValidation', async (request) => {
       if (!UNSAFE.has(request.method)) return;
       if (request.routeOptions.config?.csrf === false) return;
+      // A multipart body is read by @fastify/multipart's own preValidation hook, which runs
+      // after this one: its token is checked in preHandler, below.
+      if (isMultipart(request)) return;
+      verifyCsrf(request, config, submittedToken(request));
+    });
+    app.addHook('preHandler', async (request) => {
+      if (!UNSAFE.has(request.method) || !isMultipart(request)) return;
+      if (request.routeOptions.config?.csrf === false) return;
       verifyCsrf(request, config, submittedToken(request));
     });
   },
@@ -123,6 +131,11 @@ export function verifyCsrf(
   if (!sent || !seed || !safeEqual(sent, hmac(config.secretKey, 'csrf', seed))) {
     throw csrfError();
   }
+}
+
+function isMultipart(request: FastifyRequest): boolean {
+  const type = request.headers['content-type'];
+  return typeof type === 'string' && type.toLowerCase().startsWith('multipart/');
 }
 
 function submittedToken(request: FastifyRequest): string | undefined {
