@@ -108,7 +108,8 @@ export function registerResultsPages(
         onRequest: async (request) => {
           // Only a multipart body can carry the form's token (read while streaming, below);
           // anything else is refused as a forgery before anything else is said.
-          if (!request.isMultipart()) {
+          const type = request.headers['content-type'];
+          if (typeof type !== 'string' || !type.toLowerCase().startsWith('multipart/form-data')) {
             const header = request.headers['x-csrf-token'];
             verifyCsrf(request, config, typeof header === 'string' ? header : undefined);
           }

@@ -266,3 +266,156 @@ export function PageHeading({ title, lead }: { title: string; lead?: string }): 
     </div>
   );
 }
+
+/** The message beside a field (with the screen-reader prefix), or nothing. */
+export function FieldMessage({ form, name }: { form: FormState; name: string }): JSX.Element {
+  const error = form.errors[name];
+  if (!error) return '';
+  return (
+    <p class="field__error" id={`${fieldId(name)}-error`}>
+      <span class="visually-hidden" safe>
+        {`${form.errorPrefix ?? 'Error:'} `}
+      </span>
+      <span safe>{error}</span>
+    </p>
+  );
+}
+
+/** `aria-describedby` for a field's hint and message. */
+export function describedBy(
+  name: string,
+  form: FormState,
+  hint: string | undefined,
+): string | undefined {
+  const id = fieldId(name);
+  return (
+    [hint ? `${id}-hint` : '', form.errors[name] ? `${id}-error` : ''].filter(Boolean).join(' ') ||
+    undefined
+  );
+}
+
+export interface TextAreaProps {
+  name: string;
+  label: string;
+  form: FormState;
+  hint?: string;
+  rows?: number;
+  maxlength?: number;
+  /** Overrides the kept value (e.g. a saved reply chosen for the reply box). */
+  value?: string;
+}
+
+export function TextArea(props: TextAreaProps): JSX.Element {
+  const id = fieldId(props.name);
+  const error = props.form.errors[props.name];
+  return (
+    <div class={error ? 'field field--error' : 'field'}>
+      <label class="field__label" for={id} safe>
+        {props.label}
+      </label>
+      {props.hint ? (
+        <div class="field__hint" id={`${id}-hint`} safe>
+          {props.hint}
+        </div>
+      ) : (
+        ''
+      )}
+      <FieldMessage form={props.form} name={props.name} />
+      <textarea
+        class="input"
+        id={id}
+        name={props.name}
+        rows={String(props.rows ?? 5)}
+        maxlength={props.maxlength}
+        aria-describedby={describedBy(props.name, props.form, props.hint)}
+        aria-invalid={error ? 'true' : undefined}
+        safe
+      >
+        {props.value ?? props.form.values[props.name] ?? ''}
+      </textarea>
+    </div>
+  );
+}
+
+export interface FileFieldProps {
+  name: string;
+  label: string;
+  form: FormState;
+  hint?: string;
+  /** The `accept` list shown to the file picker; the server checks each file's content. */
+  accept: string;
+  multiple?: boolean;
+}
+
+export function FileField(props: FileFieldProps): JSX.Element {
+  const id = fieldId(props.name);
+  const error = props.form.errors[props.name];
+  return (
+    <div class={error ? 'field field--error' : 'field'}>
+      <label class="field__label" for={id} safe>
+        {props.label}
+      </label>
+      {props.hint ? (
+        <div class="field__hint" id={`${id}-hint`} safe>
+          {props.hint}
+        </div>
+      ) : (
+        ''
+      )}
+      <FieldMessage form={props.form} name={props.name} />
+      <input
+        class="file-input"
+        type="file"
+        id={id}
+        name={props.name}
+        accept={props.accept}
+        multiple={props.multiple}
+        aria-describedby={describedBy(props.name, props.form, props.hint)}
+        aria-invalid={error ? 'true' : undefined}
+      />
+    </div>
+  );
+}
+
+/** Previous / "Page 2 of 5" / next, for lists paged on the server; nothing for one page. */
+export function Pagination(
+  props: {
+    ctx: PageContext;
+    page: number;
+    link: (page: number) => string;
+  } & ({ pages: number } | { total: number; pageSize: number }),
+): JSX.Element {
+  const { ctx, page, link } = props;
+  const pages =
+    'pages' in props ? props.pages : Math.max(1, Math.ceil(props.total / props.pageSize));
+  if (pages <= 1) return '';
+  const { t } = ctx;
+  return (
+    <nav class="pagination" aria-label={t('layout.pagination')}>
+      {page > 1 ? (
+        <a href={link(page - 1)} rel="prev" safe>
+          {t('layout.previous')}
+        </a>
+      ) : (
+        ''
+      )}{' '}
+      <span safe>{t('layout.pageOf', { page, pages })}</span>{' '}
+      {page < pages ? (
+        <a href={link(page + 1)} rel="next" safe>
+          {t('layout.next')}
+        </a>
+      ) : (
+        ''
+      )}
+    </nav>
+  );
+}
+
+/** Bytes as "1.2 MB", "340 KB". */
+export function formatSize(ctx: PageContext, bytes: number): string {
+  const number = new Intl.NumberFormat(ctx.locale, { maximumFractionDigits: 1 });
+  if (bytes >= 1024 * 1024) {
+    return ctx.t('layout.sizeMb', { size: number.format(bytes / 1024 / 1024) });
+  }
+  return ctx.t('layout.sizeKb', { size: number.format(Math.max(1, Math.round(bytes / 1024))) });
+}

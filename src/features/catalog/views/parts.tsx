@@ -1,71 +1,8 @@
 import type { PageContext } from '../../../platform/html/context.ts';
-import { fieldId, type FormState } from '../../../platform/html/forms.tsx';
+import { FieldMessage, fieldId, type FormState } from '../../../platform/html/forms.tsx';
 import type { PublicationStatus } from '../../../platform/db/schema.ts';
 
-/** Pieces the catalog's console pages share: a text area, checkbox groups, status tags, paging. */
-
-function FieldError({
-  id,
-  form,
-  name,
-}: {
-  id: string;
-  form: FormState;
-  name: string;
-}): JSX.Element {
-  const error = form.errors[name];
-  if (!error) return '';
-  return (
-    <p class="field__error" id={`${id}-error`}>
-      <span class="visually-hidden" safe>
-        {`${form.errorPrefix ?? 'Error:'} `}
-      </span>
-      <span safe>{error}</span>
-    </p>
-  );
-}
-
-export function TextArea(props: {
-  name: string;
-  label: string;
-  form: FormState;
-  hint?: string;
-  rows?: number;
-  maxlength?: number;
-}): JSX.Element {
-  const id = fieldId(props.name);
-  const error = props.form.errors[props.name];
-  const describedBy = [props.hint ? `${id}-hint` : '', error ? `${id}-error` : '']
-    .filter(Boolean)
-    .join(' ');
-  const value = props.form.values[props.name] ?? '';
-  return (
-    <div class={error ? 'field field--error' : 'field'}>
-      <label class="field__label" for={id} safe>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <div class="field__hint" id={`${id}-hint`} safe>
-          {props.hint}
-        </div>
-      ) : (
-        ''
-      )}
-      <FieldError id={id} form={props.form} name={props.name} />
-      <textarea
-        id={id}
-        name={props.name}
-        rows={String(props.rows ?? 5)}
-        maxlength={props.maxlength}
-        aria-describedby={describedBy || undefined}
-        aria-invalid={error ? 'true' : undefined}
-        safe
-      >
-        {value}
-      </textarea>
-    </div>
-  );
-}
+/** Pieces the catalog's console pages share: checkbox groups and status tags (text areas and paging come from the platform). */
 
 /** Several checkboxes under one legend; the posted value is the list of those ticked. */
 export function CheckboxGroup(props: {
@@ -91,7 +28,7 @@ export function CheckboxGroup(props: {
         ) : (
           ''
         )}
-        <FieldError id={id} form={props.form} name={props.name} />
+        <FieldMessage form={props.form} name={props.name} />
         {props.options.map((o) => (
           <div class="checkbox">
             <input
@@ -125,39 +62,6 @@ export function StatusTag({
     <span class={cls} safe>
       {ctx.t(`catalog.status.${status}`)}
     </span>
-  );
-}
-
-export function Pagination({
-  ctx,
-  page,
-  pages,
-  link,
-}: {
-  ctx: PageContext;
-  page: number;
-  pages: number;
-  link: (page: number) => string;
-}): JSX.Element {
-  if (pages <= 1) return '';
-  return (
-    <nav class="pagination" aria-label={ctx.t('layout.pagination')}>
-      {page > 1 ? (
-        <a href={link(page - 1)} rel="prev" safe>
-          {ctx.t('admin.previous')}
-        </a>
-      ) : (
-        ''
-      )}{' '}
-      <span safe>{ctx.t('catalog.pageOf', { page, pages })}</span>{' '}
-      {page < pages ? (
-        <a href={link(page + 1)} rel="next" safe>
-          {ctx.t('admin.next')}
-        </a>
-      ) : (
-        ''
-      )}
-    </nav>
   );
 }
 
@@ -246,3 +150,5 @@ export function CatalogNav({ ctx, current }: { ctx: PageContext; current: string
     </nav>
   );
 }
+
+export { Pagination, TextArea } from '../../../platform/html/forms.tsx';

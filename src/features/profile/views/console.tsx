@@ -5,13 +5,14 @@ import {
   ErrorSummary,
   PageHeading,
   SelectField,
+  TextArea,
   TextField,
   type FormState,
 } from '../../../platform/html/forms.tsx';
 import { Layout } from '../../../platform/html/layout.tsx';
 import { REVIEW_INTERVALS } from '../profile-rules.ts';
 import type { QuestionView } from '../profile.service.ts';
-import { TextArea, type NoticeView } from './privacy.tsx';
+import type { NoticeView } from './privacy.tsx';
 
 function QuestionFields({
   ctx,

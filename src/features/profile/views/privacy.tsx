@@ -4,7 +4,7 @@ import {
   CsrfField,
   ErrorSummary,
   PageHeading,
-  fieldId,
+  TextArea,
   type FormState,
 } from '../../../platform/html/forms.tsx';
 import { Layout } from '../../../platform/html/layout.tsx';
@@ -30,57 +30,6 @@ export interface ExportView {
   readonly status: 'queued' | 'ready' | 'failed' | 'expired';
   readonly createdAt: Date;
   readonly expiresAt: Date | null;
-}
-
-export function TextArea(props: {
-  name: string;
-  label: string;
-  form: FormState;
-  hint?: string;
-  rows?: number;
-  maxlength?: number;
-}): JSX.Element {
-  const id = fieldId(props.name);
-  const error = props.form.errors[props.name];
-  const describedBy = [props.hint ? `${id}-hint` : '', error ? `${id}-error` : '']
-    .filter(Boolean)
-    .join(' ');
-  return (
-    <div class={error ? 'field field--error' : 'field'}>
-      <label class="field__label" for={id} safe>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <div class="field__hint" id={`${id}-hint`} safe>
-          {props.hint}
-        </div>
-      ) : (
-        ''
-      )}
-      {error ? (
-        <p class="field__error" id={`${id}-error`}>
-          <span class="visually-hidden" safe>
-            {`${props.form.errorPrefix ?? 'Error:'} `}
-          </span>
-          <span safe>{error}</span>
-        </p>
-      ) : (
-        ''
-      )}
-      <textarea
-        class="input"
-        id={id}
-        name={props.name}
-        rows={String(props.rows ?? 5)}
-        maxlength={props.maxlength}
-        aria-describedby={describedBy || undefined}
-        aria-invalid={error ? 'true' : undefined}
-        safe
-      >
-        {props.form.values[props.name] ?? ''}
-      </textarea>
-    </div>
-  );
 }
 
 function NoticeText({ ctx, notice }: { ctx: PageContext; notice: NoticeView }): JSX.Element {

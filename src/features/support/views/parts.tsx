@@ -1,5 +1,5 @@
 import type { PageContext } from '../../../platform/html/context.ts';
-import { fieldId, type FormState } from '../../../platform/html/forms.tsx';
+import { FileField, formatSize, type FormState } from '../../../platform/html/forms.tsx';
 import type { MessageKey } from '../../../platform/i18n/i18n.ts';
 import type { Category, Status } from '../tickets.rules.ts';
 import type { AttachmentView, MessageView } from '../tickets.service.ts';
@@ -60,14 +60,6 @@ export function TicketStatus({ ctx, status }: { ctx: PageContext; status: Status
       <span safe>{statusLabel(ctx, status)}</span>
     </span>
   );
-}
-
-/** Bytes as "1.2 MB", "340 KB". */
-export function formatSize(ctx: PageContext, bytes: number): string {
-  const number = new Intl.NumberFormat(ctx.locale, { maximumFractionDigits: 1 });
-  if (bytes >= 1024 * 1024)
-    return ctx.t('support.sizeMb', { size: number.format(bytes / 1024 / 1024) });
-  return ctx.t('support.sizeKb', { size: number.format(Math.max(1, Math.round(bytes / 1024))) });
 }
 
 /**
@@ -157,78 +149,7 @@ function Attachments({
   );
 }
 
-// ----------------------------------------------------------------------------
-// Form fields the platform does not offer (yet)
-// ----------------------------------------------------------------------------
-
-function FieldMessage({ form, name }: { form: FormState; name: string }): JSX.Element {
-  const error = form.errors[name];
-  if (!error) return '';
-  return (
-    <p class="field__error" id={`${fieldId(name)}-error`}>
-      <span class="visually-hidden" safe>
-        {`${form.errorPrefix ?? 'Error:'} `}
-      </span>
-      <span safe>{error}</span>
-    </p>
-  );
-}
-
-function describedBy(name: string, form: FormState, hint: string | undefined): string | undefined {
-  const id = fieldId(name);
-  return (
-    [hint ? `${id}-hint` : '', form.errors[name] ? `${id}-error` : ''].filter(Boolean).join(' ') ||
-    undefined
-  );
-}
-
-export function TextArea({
-  name,
-  label,
-  hint,
-  form,
-  maxlength,
-  rows = 6,
-  value,
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  form: FormState;
-  maxlength?: number;
-  rows?: number;
-  /** Overrides the kept value (a saved reply chosen for the reply box). */
-  value?: string;
-}): JSX.Element {
-  const id = fieldId(name);
-  const error = form.errors[name];
-  return (
-    <div class={error ? 'field field--error' : 'field'}>
-      <label class="field__label" for={id} safe>
-        {label}
-      </label>
-      {hint ? (
-        <div class="field__hint" id={`${id}-hint`} safe>
-          {hint}
-        </div>
-      ) : (
-        ''
-      )}
-      <FieldMessage form={form} name={name} />
-      <textarea
-        id={id}
-        name={name}
-        rows={String(rows)}
-        maxlength={maxlength}
-        aria-describedby={describedBy(name, form, hint)}
-        aria-invalid={error ? 'true' : undefined}
-        safe
-      >
-        {value ?? form.values[name] ?? ''}
-      </textarea>
-    </div>
-  );
-}
+export { TextArea, formatSize } from '../../../platform/html/forms.tsx';
 
 /** One file input that takes up to three files (`multiple`); the server checks each. */
 export function FilesField({
@@ -240,65 +161,16 @@ export function FilesField({
   name: string;
   form: FormState;
 }): JSX.Element {
-  const id = fieldId(name);
-  const error = form.errors[name];
-  const hint = ctx.t('support.attachmentsHint');
   return (
-    <div class={error ? 'field field--error' : 'field'}>
-      <label class="field__label" for={id} safe>
-        {ctx.t('support.attachments')}
-      </label>
-      <div class="field__hint" id={`${id}-hint`} safe>
-        {hint}
-      </div>
-      <FieldMessage form={form} name={name} />
-      <input
-        class="file-input"
-        type="file"
-        id={id}
-        name={name}
-        multiple
-        accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
-        aria-describedby={describedBy(name, form, hint)}
-        aria-invalid={error ? 'true' : undefined}
-      />
-    </div>
+    <FileField
+      name={name}
+      label={ctx.t('support.attachments')}
+      hint={ctx.t('support.attachmentsHint')}
+      form={form}
+      accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+      multiple
+    />
   );
 }
 
-export function Pagination({
-  ctx,
-  page,
-  total,
-  pageSize,
-  link,
-}: {
-  ctx: PageContext;
-  page: number;
-  total: number;
-  pageSize: number;
-  link: (page: number) => string;
-}): JSX.Element {
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  if (pages <= 1) return '';
-  const { t } = ctx;
-  return (
-    <nav class="pagination" aria-label={t('layout.pagination')}>
-      {page > 1 ? (
-        <a href={link(page - 1)} rel="prev" safe>
-          {t('support.previous')}
-        </a>
-      ) : (
-        ''
-      )}
-      <span safe>{t('support.pageOf', { page, pages })}</span>
-      {page < pages ? (
-        <a href={link(page + 1)} rel="next" safe>
-          {t('support.next')}
-        </a>
-      ) : (
-        ''
-      )}
-    </nav>
-  );
-}
+export { Pagination } from '../../../platform/html/forms.tsx';

@@ -1,5 +1,10 @@
 import type { PageContext } from '../../../../platform/html/context.ts';
-import { fieldId, type FormState } from '../../../../platform/html/forms.tsx';
+import {
+  describedBy,
+  FieldMessage,
+  fieldId,
+  type FormState,
+} from '../../../../platform/html/forms.tsx';
 import type { MessageKey } from '../../../../platform/i18n/i18n.ts';
 import type { AwardCardView, DisplayStatus } from '../../candidate.service.ts';
 
@@ -193,27 +198,6 @@ export function AwardCard({
 // Form fields the platform does not offer (yet)
 // ----------------------------------------------------------------------------
 
-function FieldMessage({ form, name }: { form: FormState; name: string }): JSX.Element {
-  const error = form.errors[name];
-  if (!error) return '';
-  return (
-    <p class="field__error" id={`${fieldId(name)}-error`}>
-      <span class="visually-hidden" safe>
-        {`${form.errorPrefix ?? 'Error:'} `}
-      </span>
-      <span safe>{error}</span>
-    </p>
-  );
-}
-
-function describedBy(name: string, form: FormState, hint: string | undefined): string | undefined {
-  const id = fieldId(name);
-  return (
-    [hint ? `${id}-hint` : '', form.errors[name] ? `${id}-error` : ''].filter(Boolean).join(' ') ||
-    undefined
-  );
-}
-
 export function Radios({
   name,
   legend,
@@ -279,96 +263,4 @@ export function Radios({
   );
 }
 
-export function TextArea({
-  name,
-  label,
-  hint,
-  form,
-  maxlength,
-  rows = 4,
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  form: FormState;
-  maxlength?: number;
-  rows?: number;
-}): JSX.Element {
-  const id = fieldId(name);
-  const error = form.errors[name];
-  return (
-    <div class={error ? 'field field--error' : 'field'}>
-      <label class="field__label" for={id} safe>
-        {label}
-      </label>
-      {hint ? (
-        <div class="field__hint" id={`${id}-hint`} safe>
-          {hint}
-        </div>
-      ) : (
-        ''
-      )}
-      <FieldMessage form={form} name={name} />
-      <textarea
-        id={id}
-        name={name}
-        rows={String(rows)}
-        maxlength={maxlength}
-        aria-describedby={describedBy(name, form, hint)}
-        aria-invalid={error ? 'true' : undefined}
-        safe
-      >
-        {form.values[name] ?? ''}
-      </textarea>
-    </div>
-  );
-}
-
-export function FileField({
-  name,
-  label,
-  hint,
-  form,
-  accept,
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  form: FormState;
-  accept: string;
-}): JSX.Element {
-  const id = fieldId(name);
-  const error = form.errors[name];
-  return (
-    <div class={error ? 'field field--error' : 'field'}>
-      <label class="field__label" for={id} safe>
-        {label}
-      </label>
-      {hint ? (
-        <div class="field__hint" id={`${id}-hint`} safe>
-          {hint}
-        </div>
-      ) : (
-        ''
-      )}
-      <FieldMessage form={form} name={name} />
-      <input
-        class="file-input"
-        type="file"
-        id={id}
-        name={name}
-        accept={accept}
-        aria-describedby={describedBy(name, form, hint)}
-        aria-invalid={error ? 'true' : undefined}
-      />
-    </div>
-  );
-}
-
-/** Bytes as "1.2 MB", "340 KB". */
-export function formatSize(ctx: PageContext, bytes: number): string {
-  const number = new Intl.NumberFormat(ctx.locale, { maximumFractionDigits: 1 });
-  if (bytes >= 1024 * 1024)
-    return ctx.t('candidate.sizeMb', { size: number.format(bytes / 1024 / 1024) });
-  return ctx.t('candidate.sizeKb', { size: number.format(Math.max(1, Math.round(bytes / 1024))) });
-}
+export { FileField, TextArea, formatSize } from '../../../../platform/html/forms.tsx';

@@ -69,43 +69,6 @@ export function ResultStatusTag({
   );
 }
 
-export function Pagination({
-  ctx,
-  page,
-  total,
-  pageSize,
-  link,
-}: {
-  ctx: PageContext;
-  page: number;
-  total: number;
-  pageSize: number;
-  link: (page: number) => string;
-}): JSX.Element {
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  if (pages <= 1) return '';
-  const { t } = ctx;
-  return (
-    <nav class="pagination" aria-label={t('layout.pagination')}>
-      {page > 1 ? (
-        <a href={link(page - 1)} rel="prev" safe>
-          {t('progress.previous')}
-        </a>
-      ) : (
-        ''
-      )}
-      <span safe>{t('progress.pageOf', { page, pages })}</span>
-      {page < pages ? (
-        <a href={link(page + 1)} rel="next" safe>
-          {t('progress.next')}
-        </a>
-      ) : (
-        ''
-      )}
-    </nav>
-  );
-}
-
 export function actorName(ctx: PageContext, actorUserId: number | null): string {
   return actorUserId === null
     ? ctx.t('progress.systemActor')
@@ -135,3 +98,5 @@ export function describeChange(values: Record<string, unknown>): string {
     .map(([key, value]) => `${key}: ${value === null || value === undefined ? '–' : String(value)}`)
     .join(', ');
 }
+
+export { Pagination } from '../../../../platform/html/forms.tsx';
