@@ -3,18 +3,22 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { browserRequired } from '../helpers/browser.ts';
 
 /**
  * Debian's PDF and barcode tools, to check certificates with software we did
  * not write: qpdf (structure), poppler-utils (text, metadata, rendering) and
  * zbar-tools (QR decoding). A test that needs a missing tool skips with a
- * message saying which package to install.
+ * message saying which package to install, except where the browser is
+ * required too (CI): there a missing tool is a failure, not a skip.
  */
 
 export function missingTools(...tools: string[]): string | undefined {
   const missing = tools.filter((tool) => spawnSync('which', [tool]).status !== 0);
   if (missing.length === 0) return undefined;
-  return `needs ${missing.join(', ')} (Debian packages qpdf, poppler-utils, zbar-tools)`;
+  const message = `needs ${missing.join(', ')} (Debian packages qpdf, poppler-utils, zbar-tools)`;
+  if (browserRequired()) throw new Error(`Required in CI: ${message}`);
+  return message;
 }
 
 function withFile<T>(pdf: Uint8Array, work: (file: string, dir: string) => T): T {

@@ -1,5 +1,4 @@
 import type { PageContext } from '../../platform/html/context.ts';
-import { PageHeading } from '../../platform/html/forms.tsx';
 import { Layout } from '../../platform/html/layout.tsx';
 
 export function LandingPage({ ctx }: { ctx: PageContext }): JSX.Element {
@@ -48,33 +47,6 @@ export function LandingPage({ ctx }: { ctx: PageContext }): JSX.Element {
           </a>
         </p>
       </section>
-    </Layout>
-  );
-}
-
-export function PrivacyPage({
-  ctx,
-  notice,
-}: {
-  ctx: PageContext;
-  notice: { version: number; body: string; effectiveAt: Date } | undefined;
-}): JSX.Element {
-  const { t } = ctx;
-  return (
-    <Layout ctx={ctx} title={t('privacy.title')} index>
-      <PageHeading title={t('privacy.title')} />
-      {notice ? (
-        <>
-          <p class="small" safe>
-            {t('privacy.version', { version: notice.version, date: ctx.date(notice.effectiveAt) })}
-          </p>
-          <div class="notice-text" safe>
-            {notice.body}
-          </div>
-        </>
-      ) : (
-        <p safe>{t('privacy.none')}</p>
-      )}
     </Layout>
   );
 }

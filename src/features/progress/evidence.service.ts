@@ -214,10 +214,6 @@ export class EvidenceService {
     return rows.map((r) => toView(r, defs));
   }
 
-  pendingCount(userId: number): Promise<number> {
-    return repo.countPendingOfUser(this.db, userId);
-  }
-
   /** One of the candidate's own submissions; someone else's is "not found", never "forbidden". */
   async ownSubmission(userId: number, id: number): Promise<EvidenceSubmissionView> {
     const row = await repo.findSubmission(this.db, id, userId);

@@ -5,7 +5,8 @@ import { HelpService } from './help.service.ts';
 import { registerHelpPages } from './help.pages.tsx';
 import { TicketService } from './tickets.service.ts';
 import { registerTicketPages } from './tickets.pages.tsx';
-import { countOf, registerAttentionItem } from '../../platform/html/attention.ts';
+import { registerAttentionItem } from '../../platform/html/attention.ts';
+import { countByStatus } from './tickets.repository.ts';
 
 export { HelpService } from './help.service.ts';
 export { TicketService } from './tickets.service.ts';
@@ -15,8 +16,6 @@ export { renderMarkdown } from './help.markdown.ts';
 export interface SupportApi {
   readonly tickets: TicketService;
   readonly help: HelpService;
-  /** Tickets nobody has looked at yet, for the console's "needs attention". */
-  newTicketCount(): Promise<number>;
   /** Closes tickets waiting on the candidate past the configured days; how many. */
   closeWaitingTickets(now?: Date): Promise<number>;
 }
@@ -40,20 +39,13 @@ export default fp(
       href: '/console/tickets?status=new',
       roles: ['support_agent'],
       order: 20,
-      count: (q) =>
-        countOf(
-          q
-            .selectFrom('support_tickets')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('status', '=', 'new'),
-        ),
+      count: (q) => countByStatus(q, 'new'),
     });
     const tickets = new TicketService(db, program, config.publicUrl);
     const help = new HelpService(db);
     app.decorate('support', {
       tickets,
       help,
-      newTicketCount: () => tickets.newTicketCount(),
       closeWaitingTickets: (now?: Date) => tickets.closeWaiting(now),
     } satisfies SupportApi);
 

@@ -342,10 +342,6 @@ export class TicketService {
     return rows.map((r) => ({ id: r.id, name: `${r.given_name} ${r.family_name}` }));
   }
 
-  newTicketCount(): Promise<number> {
-    return repo.countByStatus(this.db, 'new');
-  }
-
   /**
    * An agent's reply (the candidate sees it and is emailed a link) or
    * internal note (only staff see it; nobody is emailed). A reply sets the
