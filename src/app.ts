@@ -37,6 +37,8 @@ export interface Platform {
   readonly dbKind: DatabaseHandle['kind'];
   /** Named prepared statements for the few hand-written queries on every request's path. */
   readonly prepared: DatabaseHandle['prepared'];
+  /** Bulk loads with COPY (PostgreSQL only). */
+  readonly copyIn: DatabaseHandle['copyIn'];
   readonly rateLimiter: RateLimiter;
   readonly sessions: SessionStore;
   readonly program: ProgramSettings;
@@ -97,6 +99,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     db: handle.db,
     dbKind: handle.kind,
     prepared: handle.prepared,
+    copyIn: handle.copyIn,
     rateLimiter: new RateLimiter(handle.db, config.secretKey),
     sessions: new SessionStore(handle.db, config, handle.prepared),
     program,

@@ -308,6 +308,7 @@ async function importResultsFile(
 ): Promise<number> {
   const t = translator('en');
   const imports = app.results.imports;
+  const started = performance.now();
   const id = await imports.stage(fs.createReadStream(file, { highWaterMark: 256 * 1024 }), {
     provider,
     fileName: file.split(/[\\/]/).pop() ?? file,
@@ -316,7 +317,7 @@ async function importResultsFile(
   });
   const staged = (await imports.get(id))!;
   console.log(
-    `Import ${id}: ${staged.rowsTotal} row(s), ${staged.rowsValid} good, ${staged.rowsBad} bad, ${staged.rowsNoShow} no-show(s).`,
+    `Import ${id}: ${staged.rowsTotal} row(s), ${staged.rowsValid} good, ${staged.rowsBad} bad, ${staged.rowsNoShow} no-show(s); checked in ${seconds(started)} s.`,
   );
   for (let page = 1; ; page++) {
     const { rows } = await imports.problems(id, page, 1000);
@@ -345,6 +346,7 @@ async function importResultsFile(
     console.error(`The bad rows are in ${out}.`);
   }
   let last = 0;
+  const applying = performance.now();
   const done = await imports.apply(id, null, async (n, total) => {
     if (n - last >= 50_000 || n === total) {
       last = n;
@@ -352,9 +354,13 @@ async function importResultsFile(
     }
   });
   console.log(
-    `Imported: ${done.created} new, ${done.updated} changed, ${done.unchanged} already known, ${done.unclaimed} unclaimed; ${done.awarded} credential(s) awarded.`,
+    `Imported: ${done.created} new, ${done.updated} changed, ${done.unchanged} already known, ${done.unclaimed} unclaimed; ${done.awarded} credential(s) awarded; applied in ${seconds(applying)} s.`,
   );
   return 0;
+}
+
+function seconds(since: number): string {
+  return ((performance.now() - since) / 1000).toFixed(1);
 }
 
 try {

@@ -254,7 +254,11 @@ async function plainCopy(url: string, file: string, rows: number): Promise<Impor
   }
 }
 
-/** `npm run cli -- import-results FILE` in its own process; its peak RSS from /proc (VmHWM). */
+/**
+ * `npm run cli -- import-results FILE` in its own process, with the node
+ * flags of package.json's `cli` script (its heap limit among them); its
+ * peak RSS from /proc (VmHWM).
+ */
 async function cliImport(
   ctx: SuiteContext,
   url: string,
@@ -265,7 +269,17 @@ async function cliImport(
   const start = performance.now();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli.ts', 'import-results', file, '--provider', 'bench'],
+    [
+      ...(process.env.BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`]
+        : []),
+      ...cliNodeFlags(ctx.root),
+      'src/cli.ts',
+      'import-results',
+      file,
+      '--provider',
+      'bench',
+    ],
     {
       cwd: ctx.root,
       env: {
@@ -295,7 +309,7 @@ async function cliImport(
   clearInterval(poll);
   const seconds = (performance.now() - start) / 1000;
   if (code !== 0) throw new Error(`import-results failed (${code}):\n${output.slice(-2000)}`);
-  ctx.log(output.trim().split('\n').slice(-1)[0] ?? '');
+  for (const line of output.trim().split('\n')) ctx.log(line);
   return {
     label: 'Laurel `import-results` (check, stage, upsert, re-evaluate)',
     rows,
@@ -303,6 +317,16 @@ async function cliImport(
     peakMb: peakKb > 0 ? Math.round(peakKb / 1024) : null,
     foreign: watch().share,
   };
+}
+
+/** The node flags `npm run cli` runs with (`node <flags> src/cli.ts`). */
+function cliNodeFlags(root: string): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const match = /^node (.*) src\/cli\.ts$/.exec(pkg.scripts.cli ?? '');
+  if (!match) throw new Error('package.json: the cli script is not `node <flags> src/cli.ts`');
+  return match[1]!.split(/\s+/);
 }
 
 /** POST /api/v1/results, batches of 1,000 new results for known candidates, one after another. */

@@ -20,16 +20,30 @@ export async function recordAudit(
   db: Kysely<DB> | Transaction<DB>,
   event: AuditEvent,
 ): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({
-      actor_user_id: event.actorUserId,
-      action: event.action,
-      subject_type: event.subjectType,
-      subject_id: String(event.subjectId),
-      details: JSON.stringify(event.details ?? {}),
-      reason: event.reason ?? null,
-      ip: event.ip ?? null,
-    })
-    .execute();
+  await db.insertInto('audit_events').values(auditRow(event)).execute();
+}
+
+/** Several audit events in one statement per thousand (a batch of changes). */
+export async function recordAudits(
+  db: Kysely<DB> | Transaction<DB>,
+  events: readonly AuditEvent[],
+): Promise<void> {
+  for (let start = 0; start < events.length; start += 1000) {
+    await db
+      .insertInto('audit_events')
+      .values(events.slice(start, start + 1000).map(auditRow))
+      .execute();
+  }
+}
+
+function auditRow(event: AuditEvent) {
+  return {
+    actor_user_id: event.actorUserId,
+    action: event.action,
+    subject_type: event.subjectType,
+    subject_id: String(event.subjectId),
+    details: JSON.stringify(event.details ?? {}),
+    reason: event.reason ?? null,
+    ip: event.ip ?? null,
+  };
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { AwardWrites } from '../../src/features/progress/award-writes.ts';
 import { addMonthsUTC } from '../../src/features/progress/evaluator.ts';
 import { CREDENTIAL_NUMBER_PATTERN } from '../../src/features/progress/index.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
@@ -74,6 +75,72 @@ describe('awarding a credential', () => {
       .execute((trx) => t.app.progress.reevaluateCandidates(trx, [me.id], 'test'));
     assert.deepEqual(changes, []);
     assert.equal((await awardsOf(t, me.id, credential.id)).length, 1);
+  });
+
+  test('an award whose number is already taken draws another; its email carries the new one', async () => {
+    const exam = await givenExam(t.db);
+    const credential = await givenCredential(t.db, {
+      requirements: [{ tree: examTree(exam.code) }],
+    });
+    const first = await givenCandidate(t);
+    await pass(t, first.id, exam.code, daysAgo(3));
+    const taken = (await awardsOf(t, first.id, credential.id))[0]!.credential_number;
+
+    const me = await givenCandidate(t);
+    const id = await t.db.transaction().execute(async (trx) => {
+      const writes = new AwardWrites(trx, 1);
+      const awardId = await writes.award({
+        user_id: me.id,
+        credential_id: credential.id,
+        credential_number: taken,
+        requirement_version: 1,
+        awarded_at: daysAgo(1),
+        expires_at: null,
+        status: 'active',
+        status_changed_at: null,
+        evidence: '[]',
+      });
+      writes.event({
+        award_id: awardId,
+        kind: 'awarded',
+        actor_user_id: null,
+        reason: null,
+        details: {},
+      });
+      writes.email({
+        to: { userId: me.id, email: me.email, name: 'Me', locale: 'en', timeZone: 'UTC' },
+        awardId,
+        award: {
+          credentialCode: credential.code,
+          credentialName: 'Clash',
+          credentialNumber: taken,
+        },
+        mail: { kind: 'earned', awardedAt: daysAgo(1), expiresAt: null },
+        options: {},
+      });
+      await writes.flush(
+        async () => ({
+          name: 'Program',
+          shortName: 'P',
+          supportEmail: 'support@example.com',
+          accentColor: '#1d4ed8',
+          candidateIdPrefix: 'CT',
+        }),
+        'https://laurel.example',
+      );
+      return awardId;
+    });
+    const [award] = await awardsOf(t, me.id, credential.id);
+    assert.equal(award!.id, id);
+    assert.notEqual(award!.credential_number, taken);
+    assert.match(award!.credential_number, CREDENTIAL_NUMBER_PATTERN);
+    assert.deepEqual(
+      (await eventsOf(t, id)).map((e) => e.kind),
+      ['awarded'],
+    );
+    const [mail] = await mailsTo(t, me.email);
+    assert.match(mail!.text, new RegExp(award!.credential_number));
+    assert.doesNotMatch(mail!.text, new RegExp(taken));
   });
 
   test('does not award while the requirements are not met', async () => {

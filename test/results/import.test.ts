@@ -229,6 +229,40 @@ describe('bad files are reported, line by line, and import nothing by default', 
     );
   });
 
+  test('registration IDs that share a hash are both staged; a repeat of one is still reported', async () => {
+    // HC-16564 and HC-59600 fall on the same bit of the filter that tells,
+    // while staging with COPY, which IDs may repeat (import.service.ts).
+    const rows = [
+      { ref: 'HC-16564', candidate: candidate.candidateNumber, exam: exam.code },
+      {
+        ref: 'HC-59600',
+        candidate: candidate.candidateNumber,
+        exam: exam.code,
+        lastName: 'O\\Brien',
+      },
+      { ref: 'HC-1', candidate: candidate.candidateNumber, exam: exam.code },
+    ];
+    const done = await importText(t, providerFile(rows), { provider: 'hashes' });
+    assert.equal(done.status, 'done');
+    assert.equal(done.created, 3);
+    const stored = await resultsByRef(t, 'hashes');
+    assert.deepEqual(stored.map((r) => r.provider_ref).sort(), ['HC-1', 'HC-16564', 'HC-59600']);
+    assert.equal(stored.find((r) => r.provider_ref === 'HC-59600')!.provider_last_name, 'O\\Brien');
+
+    const imports = t.app.results.imports;
+    const id = await imports.stage(stream(providerFile([...rows, rows[1]!])), {
+      provider: 'hashes-again',
+      fileName: 'again.txt',
+      mode: 'all_or_nothing',
+      actorUserId: null,
+    });
+    const { rows: problems } = await imports.problems(id, 1, 100);
+    assert.deepEqual(
+      problems.map((p) => `${p.line}:${p.messageKey}:${JSON.stringify(p.params)}`),
+      ['5:results.p.duplicate:{"line":3}'],
+    );
+  });
+
   test('with "import the good rows", the good ones go in and the bad ones download as a file', async () => {
     const file = providerFile([
       { ref: 'G-1', candidate: candidate.candidateNumber, exam: exam.code },

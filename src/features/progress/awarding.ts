@@ -1,5 +1,4 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { recordAudit } from '../../platform/audit.ts';
 import type { ProgramInfo } from '../../platform/program.ts';
 import type { CredentialDefinition, ProgramDefinitions, Queryable } from '../catalog/index.ts';
 import {
@@ -11,6 +10,7 @@ import {
   type AwardRecord,
   type Decision,
 } from './award-rules.ts';
+import { AwardWrites } from './award-writes.ts';
 import { newCredentialNumber } from './credential-number.ts';
 import type { EvidenceRef } from './evaluator.ts';
 import {
@@ -20,7 +20,7 @@ import {
   type FactScope,
   type LoadedCandidate,
 } from './facts.repository.ts';
-import { sendAwardEmail, type Recipient } from './progress.emails.ts';
+import type { AwardMail, AwardMailFacts, Recipient } from './progress.emails.ts';
 import * as repo from './progress.repository.ts';
 import type { AwardChange, Trx } from './progress.types.ts';
 
@@ -122,6 +122,7 @@ export class AwardingEngine {
       options,
       program: lazyProgram(trx),
       changes: [],
+      writes: new AwardWrites(trx, contacts.length),
     };
     for (const contact of contacts) {
       const candidate = loaded.get(contact.id);
@@ -136,6 +137,7 @@ export class AwardingEngine {
         timeZone: contact.time_zone,
       });
     }
+    await context.writes.flush(context.program, this.deps.publicUrl);
     return context.changes;
   }
 
@@ -186,7 +188,7 @@ export class AwardingEngine {
     loaded: LoadedCandidate,
     recipient: Recipient,
   ): Promise<AwardRecord[]> {
-    const { trx } = ctx;
+    const { writes } = ctx;
     const now = new Date();
     const change = (kind: AwardChange['kind'], awardId: number) =>
       ctx.changes.push({
@@ -199,24 +201,20 @@ export class AwardingEngine {
 
     switch (decision.kind) {
       case 'award': {
-        let id: number | undefined;
-        let number = '';
-        for (let attempt = 0; id === undefined; attempt++) {
-          if (attempt >= 5) throw new Error('Could not draw an unused credential number.');
-          number = newCredentialNumber();
-          id = await repo.insertAward(trx, {
-            user_id: loaded.userId,
-            credential_id: credential.id,
-            credential_number: number,
-            requirement_version: decision.version,
-            awarded_at: decision.awardedAt,
-            expires_at: decision.expiresAt,
-            status: decision.expired ? 'expired' : 'active',
-            status_changed_at: decision.expired ? decision.expiresAt : null,
-            evidence: toStoredEvidence(decision.evidence),
-          });
-        }
-        await repo.insertAwardEvent(trx, {
+        // The number is checked for clashes when the awards are written (award-writes.ts).
+        const number = newCredentialNumber();
+        const id = await writes.award({
+          user_id: loaded.userId,
+          credential_id: credential.id,
+          credential_number: number,
+          requirement_version: decision.version,
+          awarded_at: decision.awardedAt,
+          expires_at: decision.expiresAt,
+          status: decision.expired ? 'expired' : 'active',
+          status_changed_at: decision.expired ? decision.expiresAt : null,
+          evidence: toStoredEvidence(decision.evidence),
+        });
+        writes.event({
           award_id: id,
           kind: 'awarded',
           actor_user_id: null,
@@ -229,7 +227,7 @@ export class AwardingEngine {
           },
         });
         if (decision.expired) {
-          await repo.insertAwardEvent(trx, {
+          writes.event({
             award_id: id,
             kind: 'expired',
             actor_user_id: null,
@@ -237,18 +235,16 @@ export class AwardingEngine {
             details: { trigger: ctx.trigger, expiredAtCreation: true },
           });
         } else {
-          await sendAwardEmail(
-            trx,
-            await ctx.program(),
-            this.deps.publicUrl,
+          email(
+            ctx,
             recipient,
+            id,
             {
               credentialCode: credential.code,
               credentialName: credential.name,
               credentialNumber: number,
             },
             { kind: 'earned', awardedAt: decision.awardedAt, expiresAt: decision.expiresAt },
-            paced(ctx),
           );
         }
         change(decision.expired ? 'expired' : 'awarded', id);
@@ -274,13 +270,13 @@ export class AwardingEngine {
 
       case 'renew': {
         const award = awards.find((a) => a.id === decision.awardId)!;
-        await repo.updateAward(trx, award.id, {
+        writes.update(award.id, {
           last_renewed_at: decision.renewedAt,
           expires_at: decision.expiresAt,
           requirement_version: decision.version,
           evidence: toStoredEvidence(decision.evidence),
         });
-        await repo.insertAwardEvent(trx, {
+        writes.event({
           award_id: award.id,
           kind: 'renewed',
           actor_user_id: null,
@@ -309,8 +305,8 @@ export class AwardingEngine {
 
       case 'reevidence': {
         const award = awards.find((a) => a.id === decision.awardId)!;
-        await repo.updateAward(trx, award.id, { evidence: toStoredEvidence(decision.evidence) });
-        await recordAudit(trx, {
+        writes.update(award.id, { evidence: toStoredEvidence(decision.evidence) });
+        writes.audit({
           actorUserId: ctx.options.actorUserId ?? null,
           action: 'progress.award_evidence_replaced',
           subjectType: 'award',
@@ -329,15 +325,15 @@ export class AwardingEngine {
         const refs = decision.revokedRefs.map(refKey);
         const keep = ctx.options.keep;
         if (keep && refs.every((r) => keep.refs.includes(r))) {
-          await repo.updateAward(trx, award.id, { kept_by_decision: keep.decision });
-          await repo.insertAwardEvent(trx, {
+          writes.update(award.id, { kept_by_decision: keep.decision });
+          writes.event({
             award_id: award.id,
             kind: 'kept',
             actor_user_id: ctx.options.actorUserId ?? null,
             reason: keep.decision,
             details: { trigger: ctx.trigger, refs },
           });
-          await recordAudit(trx, {
+          writes.audit({
             actorUserId: ctx.options.actorUserId ?? null,
             action: 'progress.award_kept',
             subjectType: 'award',
@@ -349,19 +345,19 @@ export class AwardingEngine {
           return replaceIn(awards, { ...award, keptRefs: [...award.keptRefs, ...refs] });
         }
         const reason = ctx.options.reason ?? reasonFrom(decision.revokedRefs, loaded, awards);
-        await repo.updateAward(trx, award.id, {
+        writes.update(award.id, {
           status: 'revoked',
           status_reason: reason,
           status_changed_at: now,
         });
-        await repo.insertAwardEvent(trx, {
+        writes.event({
           award_id: award.id,
           kind: 'revoked',
           actor_user_id: ctx.options.actorUserId ?? null,
           reason,
           details: { trigger: ctx.trigger, refs },
         });
-        await recordAudit(trx, {
+        writes.audit({
           actorUserId: ctx.options.actorUserId ?? null,
           action: 'progress.award_revoked',
           subjectType: 'award',
@@ -374,18 +370,16 @@ export class AwardingEngine {
             trigger: ctx.trigger,
           },
         });
-        await sendAwardEmail(
-          trx,
-          await ctx.program(),
-          this.deps.publicUrl,
+        email(
+          ctx,
           recipient,
+          award.id,
           {
             credentialCode: credential.code,
             credentialName: credential.name,
-            credentialNumber: award.credentialNumber ?? (await this.numberOf(trx, award.id)),
+            credentialNumber: award.credentialNumber ?? (await this.numberOf(ctx.trx, award.id)),
           },
           { kind: 'revoked', at: now, reason },
-          paced(ctx),
         );
         change('revoked', award.id);
         return replaceIn(awards, {
@@ -399,11 +393,11 @@ export class AwardingEngine {
   }
 
   private async expire(ctx: RunContext, award: AwardRecord, recipient: Recipient): Promise<void> {
-    await repo.updateAward(ctx.trx, award.id, {
+    ctx.writes.update(award.id, {
       status: 'expired',
       status_changed_at: award.expiresAt,
     });
-    await repo.insertAwardEvent(ctx.trx, {
+    ctx.writes.event({
       award_id: award.id,
       kind: 'expired',
       actor_user_id: null,
@@ -412,18 +406,16 @@ export class AwardingEngine {
     });
     const credential = ctx.defs.credentialsById.get(award.credentialId);
     if (credential && award.expiresAt) {
-      await sendAwardEmail(
-        ctx.trx,
-        await ctx.program(),
-        this.deps.publicUrl,
+      email(
+        ctx,
         recipient,
+        award.id,
         {
           credentialCode: credential.code,
           credentialName: credential.name,
           credentialNumber: award.credentialNumber ?? (await this.numberOf(ctx.trx, award.id)),
         },
         { kind: 'expired', expiresAt: award.expiresAt },
-        paced(ctx),
       );
     }
     ctx.changes.push({
@@ -454,6 +446,8 @@ interface RunContext {
   /** Read when the first email is written, in the transaction. */
   readonly program: () => Promise<ProgramInfo>;
   readonly changes: AwardChange[];
+  /** Everything the run writes, sent at its end. */
+  readonly writes: AwardWrites;
 }
 
 const FALLBACK_PROGRAM: ProgramInfo = {
@@ -480,9 +474,16 @@ function lazyProgram(trx: Trx): () => Promise<ProgramInfo> {
     ));
 }
 
-function paced(ctx: RunContext): { notBefore?: Date } {
+/** An email about an award, written with the run's other changes (paced in a large batch). */
+function email(
+  ctx: RunContext,
+  to: Recipient,
+  awardId: number,
+  award: AwardMailFacts,
+  mail: AwardMail,
+): void {
   const notBefore = ctx.options.mailPacer?.();
-  return notBefore ? { notBefore } : {};
+  ctx.writes.email({ to, awardId, award, mail, options: notBefore ? { notBefore } : {} });
 }
 
 function replaceIn(awards: AwardRecord[], next: AwardRecord): AwardRecord[] {

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { anyId } from '../../platform/db/any.ts';
 import type { DB, EvidenceRef as StoredEvidenceRef } from '../../platform/db/schema.ts';
 import type { AwardRecord, CandidateState } from './award-rules.ts';
 import type {
@@ -86,7 +87,7 @@ export async function loadCandidates(
               'status',
               'status_reason',
             ])
-            .where('user_id', 'in', chunk)
+            .where('user_id', '=', anyId(chunk))
             .$if(scope !== undefined, (q) => q.where('exam_id', 'in', [...scope!.examIds]))
             .execute(),
       scope?.trainingIds.length === 0
@@ -94,7 +95,7 @@ export async function loadCandidates(
         : db
             .selectFrom('training_completions')
             .select(['id', 'user_id', 'course_id', 'completed_at'])
-            .where('user_id', 'in', chunk)
+            .where('user_id', '=', anyId(chunk))
             .$if(scope !== undefined, (q) => q.where('course_id', 'in', [...scope!.trainingIds]))
             .execute(),
       scope?.agreementIds.length === 0
@@ -102,7 +103,7 @@ export async function loadCandidates(
         : db
             .selectFrom('agreement_acceptances')
             .select(['id', 'user_id', 'agreement_id', 'version', 'accepted_at'])
-            .where('user_id', 'in', chunk)
+            .where('user_id', '=', anyId(chunk))
             .$if(scope !== undefined, (q) =>
               q.where('agreement_id', 'in', [...scope!.agreementIds]),
             )
@@ -112,7 +113,7 @@ export async function loadCandidates(
         : db
             .selectFrom('credit_entries')
             .select(['id', 'user_id', 'category_id', 'amount', 'earned_at'])
-            .where('user_id', 'in', chunk)
+            .where('user_id', '=', anyId(chunk))
             .$if(scope !== undefined, (q) => q.where('category_id', 'in', [...scope!.categoryIds]))
             .execute(),
       scope?.credentialIds.length === 0
@@ -133,7 +134,7 @@ export async function loadCandidates(
               'requirement_version',
               'evidence',
             ])
-            .where('user_id', 'in', chunk)
+            .where('user_id', '=', anyId(chunk))
             .$if(scope !== undefined, (q) =>
               q.where('credential_id', 'in', [...scope!.credentialIds]),
             )
@@ -143,7 +144,7 @@ export async function loadCandidates(
         .innerJoin('awards', 'awards.id', 'award_events.award_id')
         .select(['award_events.award_id', 'award_events.details'])
         .where('award_events.kind', '=', 'kept')
-        .where('awards.user_id', 'in', chunk)
+        .where('awards.user_id', '=', anyId(chunk))
         .execute(),
     ]);
 

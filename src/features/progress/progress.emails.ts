@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import { formatDate, translator, type MessageKey, type Params } from '../../platform/i18n/i18n.ts';
-import { queueEmail } from '../../platform/mail/outbox.ts';
+import { queueEmail, type QueueEmailInput } from '../../platform/mail/outbox.ts';
 import type { ProgramInfo } from '../../platform/program.ts';
 
 /**
@@ -40,6 +40,18 @@ export async function sendAwardEmail(
   mail: AwardMail,
   options: { notBefore?: Date } = {},
 ): Promise<void> {
+  await queueEmail(db, program, awardEmail(program, publicUrl, to, award, mail, options));
+}
+
+/** The email about an award, ready for the outbox. */
+export function awardEmail(
+  program: ProgramInfo,
+  publicUrl: string,
+  to: Recipient,
+  award: AwardMailFacts,
+  mail: AwardMail,
+  options: { notBefore?: Date } = {},
+): QueueEmailInput {
   const t = translator(to.locale);
   const date = (d: Date) => formatDate(d, { locale: to.locale, timeZone: to.timeZone });
   const base: Params = {
@@ -78,7 +90,7 @@ export async function sendAwardEmail(
       action = { label: 'mail.credentialRevoked.action', url: link };
       break;
   }
-  await queueEmail(db, program, {
+  return {
     to: to.email,
     toName: to.name,
     userId: to.userId,
@@ -95,5 +107,5 @@ export async function sendAwardEmail(
       help: t('mail.help', { email: program.supportEmail }),
     },
     ...(options.notBefore ? { notBefore: options.notBefore } : {}),
-  });
+  };
 }

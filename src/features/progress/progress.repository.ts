@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { anyId } from '../../platform/db/any.ts';
 import type { AwardStatus, DB, ResultSource } from '../../platform/db/schema.ts';
 
 /**
@@ -25,7 +26,7 @@ export function lockCandidates(trx: Trx, ids: readonly number[]) {
   return trx
     .selectFrom('users')
     .select(contactColumns)
-    .where('id', 'in', [...ids])
+    .where('id', '=', anyId(ids))
     .orderBy('id')
     .forNoKeyUpdate()
     .execute();
@@ -33,11 +34,7 @@ export function lockCandidates(trx: Trx, ids: readonly number[]) {
 
 export function contactsOf(db: Executor, ids: readonly number[]) {
   if (ids.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('users')
-    .select(contactColumns)
-    .where('id', 'in', [...ids])
-    .execute();
+  return db.selectFrom('users').select(contactColumns).where('id', '=', anyId(ids)).execute();
 }
 
 export function findCandidate(db: Executor, id: number) {
@@ -120,17 +117,6 @@ export interface NewAward {
   status: AwardStatus;
   status_changed_at: Date | null;
   evidence: string;
-}
-
-/** Inserts an award; undefined when the credential number is taken (draw another). */
-export async function insertAward(trx: Trx, award: NewAward): Promise<number | undefined> {
-  const row = await trx
-    .insertInto('awards')
-    .values(award)
-    .onConflict((oc) => oc.column('credential_number').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return row?.id;
 }
 
 export function updateAward(

@@ -1,4 +1,6 @@
 import { recordAudit } from '../../platform/audit.ts';
+import { sql } from 'kysely';
+import { anyText } from '../../platform/db/any.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { ProgramDefinitions } from '../catalog/index.ts';
 import type { AwardingEngine } from './awarding.ts';
@@ -87,7 +89,7 @@ export async function upsertProviderResults(
     .selectFrom('results')
     .select(['id', 'user_id'])
     .where('provider', '=', options.provider)
-    .where('provider_ref', 'in', refs)
+    .where('provider_ref', '=', anyText(refs))
     .execute();
   const userIds = new Set<number>();
   for (const item of items) if (item.userId !== null) userIds.add(item.userId);
@@ -97,28 +99,30 @@ export async function upsertProviderResults(
     trx,
     [...userIds].sort((a, b) => a - b),
   );
+  // Read again under lock (only when there is something to read: a batch of new results has not).
   const existing = new Map(
-    (
-      await trx
-        .selectFrom('results')
-        .select([
-          'id',
-          'user_id',
-          'exam_id',
-          'exam_version',
-          'score',
-          'passed',
-          'taken_at',
-          'provider_ref',
-          'provider_candidate_id',
-          'provider_last_name',
-          'status',
-        ])
-        .where('provider', '=', options.provider)
-        .where('provider_ref', 'in', refs)
-        .orderBy('id')
-        .forUpdate()
-        .execute()
+    (seen.length === 0
+      ? []
+      : await trx
+          .selectFrom('results')
+          .select([
+            'id',
+            'user_id',
+            'exam_id',
+            'exam_version',
+            'score',
+            'passed',
+            'taken_at',
+            'provider_ref',
+            'provider_candidate_id',
+            'provider_last_name',
+            'status',
+          ])
+          .where('provider', '=', options.provider)
+          .where('provider_ref', '=', anyText(refs))
+          .orderBy('id')
+          .forUpdate()
+          .execute()
     ).map((r) => [r.provider_ref!, r]),
   );
 
@@ -236,30 +240,28 @@ export async function upsertProviderResults(
   }
 
   if (fresh.length > 0) {
-    const inserted = await trx
-      .insertInto('results')
-      .values(
-        fresh.map(({ item }) => ({
-          user_id: item.userId,
-          exam_id: item.examId,
-          exam_version: item.examVersion,
-          score: item.score,
-          passed: item.passed,
-          taken_at: item.takenAt,
-          source: options.source,
-          provider: options.provider,
-          provider_ref: item.ref,
-          provider_candidate_id: item.candidateRef,
-          provider_last_name: item.lastName,
-          status: item.status ?? 'valid',
-          status_reason: item.status === 'revoked' ? (item.statusReason ?? null) : null,
-          recorded_by: actorId,
-          reason: options.reason,
-        })),
-      )
-      .returning(['id', 'provider_ref'])
-      .execute();
-    const ids = new Map(inserted.map((r) => [r.provider_ref!, r.id]));
+    // One array per column (unnest): a thousand rows bind 11 parameters, not 15,000.
+    const items = fresh.map((f) => f.item);
+    const inserted = (
+      await sql<{ id: number; provider_ref: string }>`
+        insert into results (user_id, exam_id, exam_version, score, passed, taken_at, source,
+          provider, provider_ref, provider_candidate_id, provider_last_name, status, status_reason,
+          recorded_by, reason)
+        select t.user_id, t.exam_id, t.exam_version, t.score, t.passed, t.taken_at, ${options.source},
+          ${options.provider}, t.ref, t.candidate_ref, t.last_name, t.status, t.status_reason,
+          ${actorId}::bigint, ${options.reason}
+        from unnest(
+          ${items.map((i) => i.userId)}::bigint[], ${items.map((i) => i.examId)}::bigint[],
+          ${items.map((i) => i.examVersion)}::text[], ${items.map((i) => i.score)}::int[],
+          ${items.map((i) => i.passed)}::boolean[], ${items.map((i) => i.takenAt)}::timestamptz[],
+          ${items.map((i) => i.ref)}::text[], ${items.map((i) => i.candidateRef)}::text[],
+          ${items.map((i) => i.lastName)}::text[], ${items.map((i) => i.status ?? 'valid')}::text[],
+          ${items.map((i) => (i.status === 'revoked' ? (i.statusReason ?? null) : null))}::text[]
+        ) as t(user_id, exam_id, exam_version, score, passed, taken_at, ref, candidate_ref,
+          last_name, status, status_reason)
+        returning id, provider_ref`.execute(trx)
+    ).rows;
+    const ids = new Map(inserted.map((r) => [r.provider_ref, Number(r.id)]));
     for (const { index, item } of fresh) {
       const id = ids.get(item.ref)!;
       outcomes[index] = { kind: 'created', resultId: id, claimed: item.userId !== null };
@@ -278,11 +280,13 @@ export async function upsertProviderResults(
       });
     }
   }
-  for (let start = 0; start < changes.length; start += 1000) {
-    await trx
-      .insertInto('result_changes')
-      .values(changes.slice(start, start + 1000))
-      .execute();
+  for (let start = 0; start < changes.length; start += 5000) {
+    const chunk = changes.slice(start, start + 5000);
+    await sql`
+      insert into result_changes (result_id, actor_user_id, before, after, reason)
+      select t.result_id, ${actorId}::bigint, t.before::jsonb, t.after::jsonb, ${options.reason}
+      from unnest(${chunk.map((c) => c.result_id)}::bigint[], ${chunk.map((c) => c.before)}::text[],
+        ${chunk.map((c) => c.after)}::text[]) as t(result_id, before, after)`.execute(trx);
   }
   const done = outcomes as ProviderResultOutcome[];
   if (options.audit) {

@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { recordAudit } from '../../platform/audit.ts';
-import type { Database } from '../../platform/db/database.ts';
+import { copyText, type Database, type DatabaseHandle } from '../../platform/db/database.ts';
 import { enqueueJob } from '../../platform/jobs/runner.ts';
 import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { CatalogApi, ProgramDefinitions } from '../catalog/index.ts';
@@ -18,9 +18,9 @@ import * as repo from './results.repository.ts';
 
 /**
  * File imports in two steps. **Stage**: the file is read as a stream,
- * record by record; valid rows go to `result_import_rows` in batches,
- * problems to `result_import_problems` (line, column, reason): memory stays
- * flat whatever the size. **Apply** (a job for the console, directly for the
+ * record by record; valid rows go to `result_import_rows` in batches (with
+ * COPY on PostgreSQL), problems to `result_import_problems` (line, column,
+ * reason): memory stays flat whatever the size. **Apply** (a job for the console, directly for the
  * CLI): the staged rows, 1,000 per transaction, go through the progress
  * service's batch upsert, which re-evaluates the affected candidates in the
  * same transaction. By default a file with any bad row is not applied at
@@ -31,8 +31,24 @@ import * as repo from './results.repository.ts';
 export const APPLY_IMPORT_JOB = 'results.apply-import';
 export const PROVIDER_CODE = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const STAGE_BATCH = 1000;
+/** Rows per COPY when staging on PostgreSQL. */
+const COPY_BATCH = 20_000;
+const STAGED_COLUMNS = [
+  'import_id',
+  'line',
+  'registration_id',
+  'candidate_id',
+  'last_name',
+  'exam_id',
+  'exam_version',
+  'score',
+  'passed',
+  'taken_at',
+] as const;
 const APPLY_BATCH = 1000;
 const PREVIEW_ROWS = 10;
+/** Rows applied between two refreshes of the planner's statistics. */
+const ANALYZE_EVERY = 200_000;
 
 export type ImportMode = 'all_or_nothing' | 'good_rows';
 
@@ -91,6 +107,8 @@ export class ImportService {
     private readonly progress: FastifyInstance['progress'],
     /** Batches applied at once (the embedded database has one connection: 1). */
     private readonly parallel = 1,
+    /** Staging with COPY (PostgreSQL); without it, multi-row inserts. */
+    private readonly copyIn?: DatabaseHandle['copyIn'],
   ) {}
 
   /** Reads the file, stages its good rows and records its problems. Returns the import's id. */
@@ -120,6 +138,13 @@ export class ImportService {
     let bad = 0;
     let noShow = 0;
     let rows: repo.StagedRow[] = [];
+    // With COPY: the rows as COPY text, and a filter of the registration IDs
+    // seen so far. A row whose ID may repeat an earlier one (the filter says
+    // so; sometimes wrongly) is staged by insert instead, which tells
+    // duplicates exactly; COPY would fail on one.
+    const copyIn = this.copyIn;
+    let copyRows: string[] = [];
+    const seen = copyIn ? new SeenFilter() : undefined;
     let problems: Parameters<typeof repo.insertProblems>[1] = [];
     let pending: RawRecord[] = [];
 
@@ -132,6 +157,11 @@ export class ImportService {
       raw,
     });
     const flush = async () => {
+      if (copyIn && copyRows.length > 0) {
+        const text = copyRows.join('');
+        copyRows = [];
+        await copyIn('result_import_rows', STAGED_COLUMNS, text);
+      }
       if (rows.length > 0) {
         const batch = rows;
         rows = [];
@@ -162,6 +192,8 @@ export class ImportService {
         await repo.insertProblems(this.db, batch);
       }
     };
+    const full = () =>
+      rows.length >= STAGE_BATCH || problems.length >= STAGE_BATCH || copyRows.length >= COPY_BATCH;
     // The raw text of the rows in the current batch, for a duplicate found when staging.
     const rawByLine = new Map<number, string>();
 
@@ -180,7 +212,7 @@ export class ImportService {
       if (outcome.kind === 'row') {
         valid++;
         const r = outcome.row;
-        rows.push({
+        const row: repo.StagedRow = {
           import_id: importId,
           line: r.line,
           registration_id: r.registrationId,
@@ -191,7 +223,12 @@ export class ImportService {
           score: r.score,
           passed: r.passed,
           taken_at: r.takenAt,
-        });
+        };
+        if (seen && !seen.check(r.registrationId)) {
+          copyRows.push(STAGED_COLUMNS.map((c) => copyText(row[c])).join('\t') + '\n');
+          return;
+        }
+        rows.push(row);
         rawByLine.set(r.line, record.raw);
       } else if (outcome.kind === 'noShow') {
         noShow++;
@@ -212,7 +249,7 @@ export class ImportService {
           pending = [];
           for (const record of records) {
             handle(record);
-            if (rows.length >= STAGE_BATCH || problems.length >= STAGE_BATCH) await flush();
+            if (full()) await flush();
           }
         }
       }
@@ -220,7 +257,7 @@ export class ImportService {
       splitter.end((record) => pending.push(record));
       for (const record of pending) {
         handle(record);
-        if (rows.length >= STAGE_BATCH || problems.length >= STAGE_BATCH) await flush();
+        if (full()) await flush();
       }
       pending = [];
       if (!header && !headerProblems) {
@@ -313,6 +350,11 @@ export class ImportService {
     // rows in the transaction that applies them, so a retried job resumes.
     let cursor = 0;
     let done = start.rows_done;
+    // Fresh statistics at the start and as the results table grows (see
+    // analyzeForImport): after 10,000 rows, then each time the count doubles,
+    // then every ANALYZE_EVERY rows.
+    let analyzedAt = done;
+    if (start.rows_valid - done >= ANALYZE_EVERY / 10) await repo.analyzeForImport(this.db);
     const applyBatch = async (staged: Awaited<ReturnType<typeof repo.stagedRowsAfter>>) => {
       const defs = await this.catalog.definitions();
       const first = staged[0]!.line;
@@ -363,6 +405,10 @@ export class ImportService {
         await repo.deleteStagedBetween(trx, importId, first, last);
       });
       done += staged.length;
+      if (done - analyzedAt >= Math.min(ANALYZE_EVERY, Math.max(10_000, analyzedAt))) {
+        analyzedAt = done;
+        await repo.analyzeForImport(this.db);
+      }
       if (onProgress) await onProgress(done, start.rows_valid);
     };
     // Batches run side by side on PostgreSQL. Two batches with a candidate in
@@ -529,6 +575,32 @@ export class ImportService {
         subjectId: id,
       });
     });
+  }
+}
+
+/**
+ * Which registration IDs a file has shown so far, as a bitmap of 2^25 hash
+ * bits (4 MB, whatever the file's size): `check` says "new" for an ID not
+ * seen before, and "maybe seen" for one that was (or, for about one row in
+ * thirty of a million-row file, one that only shares a hash).
+ */
+class SeenFilter {
+  private readonly bits = new Uint32Array(1 << 20);
+
+  /** True when the ID may have been seen; records it either way. */
+  check(id: string): boolean {
+    // FNV-1a, 32 bits, keeping 25.
+    let h = 0x811c9dc5;
+    for (let i = 0; i < id.length; i++) {
+      h ^= id.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+    const bit = (h >>> 0) & ((1 << 25) - 1);
+    const word = bit >>> 5;
+    const mask = 1 << (bit & 31);
+    const hit = (this.bits[word]! & mask) !== 0;
+    this.bits[word]! |= mask;
+    return hit;
   }
 }
 

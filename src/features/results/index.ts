@@ -70,6 +70,7 @@ export default fp(
       app.catalog,
       app.progress,
       app.platform.dbKind === 'postgres' ? 3 : 1,
+      app.platform.copyIn,
     );
     const unclaimed = new ResultsService(db, app.catalog, app.progress, rateLimiter);
     const exports = new ExportService(db, app.catalog);

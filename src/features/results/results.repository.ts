@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
+import { anyText } from '../../platform/db/any.ts';
 import type { DB, ResultImportsTable } from '../../platform/db/schema.ts';
 
 /**
@@ -160,6 +161,15 @@ export function deleteStagedBetween(db: Executor, importId: number, first: numbe
     .execute();
 }
 
+/**
+ * Refreshes the planner's statistics of the tables a large import reads and
+ * grows: without them PostgreSQL plans the import's lookups for the tables
+ * as they were before it (empty, perhaps) and scans where it should seek.
+ */
+export async function analyzeForImport(db: Executor): Promise<void> {
+  await sql`analyze result_import_rows, results, users`.execute(db);
+}
+
 export function deleteStaged(db: Executor, importId: number) {
   return db.deleteFrom('result_import_rows').where('import_id', '=', importId).execute();
 }
@@ -175,7 +185,7 @@ export async function usersByCandidateNumber(
   const rows = await db
     .selectFrom('users')
     .select(['id', 'candidate_number'])
-    .where('candidate_number', 'in', [...new Set(numbers)])
+    .where('candidate_number', '=', anyText([...new Set(numbers)]))
     .execute();
   return new Map(rows.map((r) => [r.candidate_number, r.id]));
 }

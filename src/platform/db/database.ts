@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { sqlLiteral } from './literal.ts';
 import { PGliteDialect, simpleQuery } from './pglite-dialect.ts';
 import type { DB } from './schema.ts';
@@ -18,8 +21,36 @@ export interface DatabaseHandle {
    * path, where parse and plan time outweigh the execution.
    */
   prepared<R>(name: string, text: string, values: readonly unknown[]): Promise<R[]>;
+  /**
+   * PostgreSQL only: `COPY table (columns) FROM STDIN` with rows in COPY's
+   * text format (see `copyText`), on a connection of its own, committed when
+   * it returns. For bulk loads (staging an imported file); the embedded
+   * database has none and callers insert instead.
+   */
+  copyIn?(table: string, columns: readonly string[], rows: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * One value in COPY's text format: `\N` for null; backslash, tab, newline
+ * and carriage return escaped. Join a row's values with tabs and end it
+ * with a newline.
+ */
+export function copyText(value: string | number | boolean | Date | null): string {
+  if (value === null) return '\\N';
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value !== 'string') return String(value);
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : value;
+}
+
+const COPY_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+};
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 const INT8 = 20;
 const DATE = 1082;
@@ -55,6 +86,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       kind: 'postgres',
       prepared: async <R>(name: string, text: string, values: readonly unknown[]) =>
         (await pool.query<R & pg.QueryResultRow>({ name, text, values: [...values] })).rows as R[],
+      copyIn: async (table, columns, rows) => {
+        if (![table, ...columns].every((name) => IDENTIFIER.test(name))) {
+          throw new Error(`COPY into ${table}: not a plain identifier`);
+        }
+        const client = await pool.connect();
+        try {
+          await pipeline(
+            Readable.from([rows]),
+            client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`)),
+          );
+        } finally {
+          client.release();
+        }
+      },
       close: () => db.destroy(),
     };
   }

@@ -52,27 +52,45 @@ export async function queueEmail(
   program: ProgramInfo,
   input: QueueEmailInput,
 ): Promise<number> {
-  const category = input.category ?? 'transactional';
-  const { html, text } = renderEmail(program, input.content, input.footer, category);
   const row = await db
     .insertInto('outbox')
-    .values({
-      message_id: `<${crypto.randomUUID()}@laurel>`,
-      user_id: input.userId ?? null,
-      to_address: input.to,
-      to_name: input.toName ?? null,
-      subject: input.content.subject,
-      html,
-      text,
-      headers: JSON.stringify(input.headers ?? {}),
-      attachments: JSON.stringify(input.attachments ?? []),
-      template: input.template,
-      category,
-      ...(input.notBefore ? { next_attempt_at: input.notBefore } : {}),
-    })
+    .values(outboxRow(program, input))
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** Several emails in one statement per few hundred (the awards of a batch). */
+export async function queueEmails(
+  db: Executor,
+  program: ProgramInfo,
+  inputs: readonly QueueEmailInput[],
+): Promise<void> {
+  for (let start = 0; start < inputs.length; start += 500) {
+    await db
+      .insertInto('outbox')
+      .values(inputs.slice(start, start + 500).map((input) => outboxRow(program, input)))
+      .execute();
+  }
+}
+
+function outboxRow(program: ProgramInfo, input: QueueEmailInput) {
+  const category = input.category ?? 'transactional';
+  const { html, text } = renderEmail(program, input.content, input.footer, category);
+  return {
+    message_id: `<${crypto.randomUUID()}@laurel>`,
+    user_id: input.userId ?? null,
+    to_address: input.to,
+    to_name: input.toName ?? null,
+    subject: input.content.subject,
+    html,
+    text,
+    headers: JSON.stringify(input.headers ?? {}),
+    attachments: JSON.stringify(input.attachments ?? []),
+    template: input.template,
+    category,
+    ...(input.notBefore ? { next_attempt_at: input.notBefore } : {}),
+  };
 }
 
 /**
