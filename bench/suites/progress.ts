@@ -215,6 +215,12 @@ const suite: Suite = {
         } finally {
           await stop();
         }
+        const numbers = (
+          await copyClient.query<{ n: string }>(
+            'select credential_number as n from awards order by id limit 500',
+          )
+        ).rows.map((r) => r.n);
+        pages.push(await floor(ctx, database.url, postgresLabel, numbers));
       } finally {
         await endClient();
       }
@@ -632,6 +638,49 @@ async function measurePages(
   );
 }
 
+const FLOOR_TARGET = 'floor: bare Fastify + two indexed reads';
+
+/**
+ * The floor (bench/fixtures/db-floor.ts): a bare Fastify route that makes
+ * two indexed reads one after the other, as a signed-in page must (its
+ * session, then its data), through a pool of 10, and answers JSON.
+ */
+async function floor(
+  ctx: SuiteContext,
+  url: string,
+  label: string,
+  numbers: string[],
+): Promise<PageRow> {
+  const port = await freePort();
+  const server = await startServer({
+    name: 'database floor',
+    nodeArgs: ['--import', 'tsx', 'bench/fixtures/db-floor.ts'],
+    cwd: ctx.root,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: url },
+    host: '127.0.0.1',
+    port,
+    readyPath: '/',
+  });
+  const stop = ctx.cleanup.defer('stop the floor app', () => server.stop());
+  try {
+    let i = 0;
+    return await load(ctx, server, FLOOR_TARGET, label, true, {
+      url: `${server.origin}/`,
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => ({
+            ...request,
+            path: `/two/${numbers[i++ % numbers.length]}`,
+          }),
+        },
+      ],
+    });
+  } finally {
+    await stop();
+  }
+}
+
 async function expectPage(
   origin: string,
   urlPath: string,
@@ -766,7 +815,10 @@ function report(
     ]),
   };
 
-  const pgPages = pages.filter((p) => p.database.startsWith('PostgreSQL'));
+  const floorRow = pages.find((p) => p.target === FLOOR_TARGET);
+  const pgPages = pages.filter(
+    (p) => p.database.startsWith('PostgreSQL') && p.target !== FLOOR_TARGET,
+  );
   const pageAims = pgPages.map((p) => {
     const share = p.result.requestsPerSecond / ceiling;
     const p99ok = p.result.latencyP99Ms < AIM_P99_MS;
@@ -923,6 +975,14 @@ PostgreSQL share the ${m.cpus} CPUs. Ratios are to the bare Fastify route in the
 ${markdownTable(pageTable)}
 
 ${pageAims.join('\n')}
+${
+  floorRow
+    ? `- The floor (bench/fixtures/db-floor.ts: a bare route making only the two indexed reads a signed-in page ` +
+      `needs, its session and its data, and answering JSON): ${ratioText(floorRow.result.requestsPerSecond / ceiling)} × ` +
+      `the bare route, p99 ${floorRow.result.latencyP99Ms} ms. Every page reads the database on every request, so ` +
+      `that its answer is never older than the database (a revoked session, a result just recorded).`
+    : ''
+}
 
 ### Re-evaluating everyone after a requirements change
 

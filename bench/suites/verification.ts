@@ -82,11 +82,13 @@ const suite: Suite = {
       );
       const laurel = await startLaurel(ctx.root, { kind: 'postgres', url: database.url });
       const stop = ctx.cleanup.defer('stop laurel (postgres)', () => laurel.stop());
+      let numbers: string[];
       try {
-        await measureLaurel(ctx, laurel, connections, postgresLabel, true, loads);
+        numbers = await measureLaurel(ctx, laurel, connections, postgresLabel, true, loads);
       } finally {
         await stop();
       }
+      loads.push(await floor(ctx, database.url, connections, postgresLabel, numbers));
     } finally {
       await dropDatabase();
     }
@@ -143,6 +145,8 @@ async function demoNumbers(origin: string): Promise<string[]> {
   return numbers;
 }
 
+const FLOOR_TARGET = 'floor: bare Fastify + one indexed read';
+
 function fixed(urlPath: string, headers: Record<string, string> = {}): RequestSpec[] {
   return [{ method: 'GET', path: urlPath, headers }];
 }
@@ -166,7 +170,7 @@ async function measureLaurel(
   database: string,
   observePostgres: boolean,
   loads: LoadRow[],
-): Promise<void> {
+): Promise<string[]> {
   const numbers = await demoNumbers(laurel.origin);
   ctx.log(`  ${numbers.length} credential numbers from the demo directory`);
   loads.push(
@@ -191,6 +195,43 @@ async function measureLaurel(
       rotating(numbers, { accept: 'application/json' }),
     ),
   );
+  return numbers;
+}
+
+/**
+ * The floor (bench/fixtures/db-floor.ts): a bare Fastify route that only
+ * reads the award by its number (one prepared statement, pool of 10) and
+ * answers JSON, on the same database as Laurel, the same numbers.
+ */
+async function floor(
+  ctx: SuiteContext,
+  url: string,
+  connections: number,
+  database: string,
+  numbers: string[],
+): Promise<LoadRow> {
+  const port = await freePort();
+  const server = await startServer({
+    name: 'database floor',
+    nodeArgs: ['--import', 'tsx', 'bench/fixtures/db-floor.ts'],
+    cwd: ctx.root,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: url },
+    host: '127.0.0.1',
+    port,
+    readyPath: '/',
+  });
+  const stop = ctx.cleanup.defer('stop the floor app', () => server.stop());
+  try {
+    let i = 0;
+    return await load(ctx, server, connections, FLOOR_TARGET, database, true, [
+      {
+        method: 'GET',
+        setupRequest: (request) => ({ ...request, path: `/one/${numbers[i++ % numbers.length]}` }),
+      },
+    ]);
+  } finally {
+    await stop();
+  }
 }
 
 async function load(
@@ -275,13 +316,20 @@ function report(ctx: SuiteContext, connections: number, loads: LoadRow[], foreig
     `Aims (PostgreSQL, HTML page, ${connections} connections): ≥ ${AIM_RATIO} × the bare route — ` +
     `${ratio.toFixed(2)} × ${ratio >= AIM_RATIO ? 'met' : 'NOT met'}; p99 < ${AIM_P99_MS} ms — ` +
     `${p99} ms ${p99 < AIM_P99_MS ? 'met' : 'NOT met'}.`;
+  const floorRow = loads.find((l) => l.target === FLOOR_TARGET);
+  const floorLine = floorRow
+    ? `The floor (a bare route doing only the one indexed read a fresh answer needs): ` +
+      `${(floorRow.result.requestsPerSecond / ceiling).toFixed(2)} × the bare route, p99 ` +
+      `${floorRow.result.latencyP99Ms} ms; the page reaches ` +
+      `${page ? (page.result.requestsPerSecond / floorRow.result.requestsPerSecond).toFixed(2) : '?'} × the floor.`
+    : '';
   const m = ctx.machine;
   const contention = Number.isFinite(foreign.share)
     ? `Other processes on the machine used ${foreign.foreignSeconds.toFixed(0)} CPU-seconds during the ` +
       `${foreign.wallSeconds.toFixed(0)} s run (${Math.round(foreign.share * 100)} % of its capacity)` +
       `${foreign.share > 0.05 ? ': the figures are skewed by that work' : ''}.`
     : 'Other work on the machine could not be measured (no /proc).';
-  const text = [textTable(table), '', aims, contention].join('\n');
+  const text = [textTable(table), '', aims, floorLine, contention].join('\n');
   const markdown = `## Verification: the public verification page
 
 Run ${m.date} at commit ${m.commit}.
@@ -296,6 +344,7 @@ generator and PostgreSQL share the machine's ${m.cpus} CPUs (compare ratios, not
 ${markdownTable(table)}
 
 ${aims}
+${floorLine}
 
 - \`GET /verify/:number\`: anonymous visitors (no session cookie, so no session lookup), each
   request the next credential number of the demo's public directory (the numbers are read
@@ -304,6 +353,11 @@ ${aims}
   settings cached for 5 s; HTML renders the whole layout, JSON answers the record.
 - Laurel runs as \`node --import tsx src/main.ts\` with \`LOG_LEVEL=warn JOBS=off\` and the demo
   seed, on a new PostgreSQL database (default pool size) and on a new embedded \`DATA_DIR\`.
+- floor: \`bench/fixtures/db-floor.ts\`, a bare Fastify route that reads the award by its number
+  (one prepared statement through a pool of 10, on the same database, the same numbers) and
+  answers it as JSON, nothing else: what any answer that is never older than the database
+  costs on this machine. The page's verdict must reflect a revocation at once (issue 5), so
+  it reads the database on every request; the floor bounds what such a page can reach here.
 - CPU µs/req and "other work" as in the foundation suite.
 
 Reproduce: \`npm run bench -- verification\` (quick: \`BENCH_DURATION=3 BENCH_WARMUP=1 npm run bench -- verification\`).`;

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB, NameChangeStatus } from '../../platform/db/schema.ts';
 
 /** Every query on the name change tables. No rules here. */
@@ -62,7 +62,13 @@ export async function insertRequest(
     .insertInto('name_change_requests')
     .values(values)
     // The partial unique index allows one pending request per candidate.
-    .onConflict((oc) => oc.column('user_id').where('status', '=', 'pending').doNothing())
+    .onConflict((oc) =>
+      // Literal, not a parameter: see enqueueJob (a prepared statement's generic plan).
+      oc
+        .column('user_id')
+        .where(sql<boolean>`status = 'pending'`)
+        .doNothing(),
+    )
     .returning('id')
     .executeTakeFirst();
   return row?.id;

@@ -477,9 +477,11 @@ export class SchedulingService {
 
   /** Booked appointments still to come, soonest first (the dashboard shows them). */
   async upcomingAppointments(userId: number, now = new Date()): Promise<AppointmentView[]> {
-    const [defs, rows, settings] = await Promise.all([
+    // The dashboard asks on every visit, and most candidates have none: one query then.
+    const rows = await repo.upcomingOfUser(this.db, userId, now);
+    if (rows.length === 0) return [];
+    const [defs, settings] = await Promise.all([
       this.deps.catalog.definitions(),
-      repo.upcomingOfUser(this.db, userId, now),
       repo.settings(this.db),
     ]);
     return rows.map((r) => toAppointmentView(r, defs, settings.changeDeadlineHours, now));

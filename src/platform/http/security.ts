@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.ts';
 import { hmac, randomToken, safeEqual } from '../auth/tokens.ts';
@@ -16,6 +16,10 @@ declare module 'fastify' {
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const REPLY = 'laurelCsrfReply';
+const TOKEN = 'laurelCsrfToken';
+type CsrfState = FastifyRequest & { [REPLY]: FastifyReply | null; [TOKEN]: string | null };
 
 export function csrfCookieName(config: Config): string {
   return config.secureCookies ? '__Host-laurel_csrf' : 'laurel_csrf';
@@ -40,19 +44,30 @@ export default fp(
 
     const cookieName = csrfCookieName(config);
 
-    app.decorateRequest('csrfToken', '');
+    // The token is made when something reads it (a page with a form): JSON
+    // answers, and pages without forms, neither mint a cookie nor compute an HMAC.
+    app.decorateRequest(REPLY, null);
+    app.decorateRequest(TOKEN, null);
+    app.decorateRequest('csrfToken', {
+      getter(this: FastifyRequest): string {
+        const self = this as CsrfState;
+        if (self[TOKEN] !== null) return self[TOKEN];
+        let seed = this.cookies[cookieName];
+        if (!seed || seed.length > 100) {
+          seed = randomToken();
+          self[REPLY]?.setCookie(cookieName, seed, {
+            path: '/',
+            httpOnly: true,
+            sameSite: 'lax',
+            secure: config.secureCookies,
+          });
+        }
+        self[TOKEN] = hmac(config.secretKey, 'csrf', seed);
+        return self[TOKEN];
+      },
+    });
     app.addHook('onRequest', async (request, reply) => {
-      let seed = request.cookies[cookieName];
-      if (!seed || seed.length > 100) {
-        seed = randomToken();
-        reply.setCookie(cookieName, seed, {
-          path: '/',
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: config.secureCookies,
-        });
-      }
-      request.csrfToken = hmac(config.secretKey, 'csrf', seed);
+      (request as CsrfState)[REPLY] = reply;
     });
 
     // Before schema validation, so a forged request is refused as such (403) and never

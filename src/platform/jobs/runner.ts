@@ -42,8 +42,13 @@ export async function enqueueJob(
       ...(options.runAt ? { run_at: options.runAt } : {}),
       ...(options.maxAttempts ? { max_attempts: options.maxAttempts } : {}),
     })
+    // The partial unique index's own predicate, as literals: a prepared statement's generic
+    // plan cannot match a parameter to the index (database.ts prepares every query).
     .onConflict((oc) =>
-      oc.column('dedupe_key').where('status', 'in', ['queued', 'running']).doNothing(),
+      oc
+        .column('dedupe_key')
+        .where(sql<boolean>`status in ('queued', 'running')`)
+        .doNothing(),
     )
     .returning('id')
     .executeTakeFirst();
