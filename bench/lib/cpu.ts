@@ -10,13 +10,14 @@ import os from 'node:os';
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux build that matters
 
-/** User + system CPU seconds of one process (all its threads). */
-export function processCpuSeconds(pid: number): number {
+/** User + system CPU seconds of one process (all its threads), with its reaped children's if asked. */
+export function processCpuSeconds(pid: number, withChildren = false): number {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may contain spaces.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    const children = withChildren ? Number(fields[13]) + Number(fields[14]) : 0;
+    return (Number(fields[11]) + Number(fields[12]) + children) / CLOCK_TICKS_PER_SECOND;
   } catch {
     return NaN;
   }
@@ -24,8 +25,10 @@ export function processCpuSeconds(pid: number): number {
 
 /**
  * User + system CPU seconds of every process named `postgres` on this machine
- * (the local server's postmaster, backends and workers). Meaningful only when
- * the database under test is on this machine and nothing else uses it.
+ * (the local server's postmaster, backends and workers), and of the backends
+ * that have exited since the server started (the postmaster reaps them, so
+ * their time is in its children's time). Meaningful only when the database
+ * under test is on this machine and nothing else uses it.
  */
 export function localPostgresCpuSeconds(): number {
   let entries: string[];
@@ -42,7 +45,7 @@ export function localPostgresCpuSeconds(): number {
     } catch {
       continue;
     }
-    const seconds = processCpuSeconds(Number(entry));
+    const seconds = processCpuSeconds(Number(entry), true);
     if (Number.isFinite(seconds)) total += seconds;
   }
   return total;
