@@ -1,7 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../platform/db/schema.ts';
 import { formatDate, translator, type MessageKey, type Params } from '../../platform/i18n/i18n.ts';
-import { queueEmail, type QueueEmailInput } from '../../platform/mail/outbox.ts';
+import type { QueueEmailInput } from '../../platform/mail/outbox.ts';
 import type { ProgramInfo } from '../../platform/program.ts';
 
 /**
@@ -30,18 +28,6 @@ export type AwardMail =
   | { kind: 'expiring'; expiresAt: Date }
   | { kind: 'expired'; expiresAt: Date }
   | { kind: 'revoked'; at: Date; reason: string | null };
-
-export async function sendAwardEmail(
-  db: Kysely<DB> | Transaction<DB>,
-  program: ProgramInfo,
-  publicUrl: string,
-  to: Recipient,
-  award: AwardMailFacts,
-  mail: AwardMail,
-  options: { notBefore?: Date } = {},
-): Promise<void> {
-  await queueEmail(db, program, awardEmail(program, publicUrl, to, award, mail, options));
-}
 
 /** The email about an award, ready for the outbox. */
 export function awardEmail(

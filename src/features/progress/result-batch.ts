@@ -130,13 +130,8 @@ export async function upsertProviderResults(
   const outcomes: (ProviderResultOutcome | undefined)[] = new Array(items.length);
   const affected = new Set<number>();
   const fresh: { index: number; item: ProviderResultInput }[] = [];
-  const changes: {
-    result_id: number;
-    actor_user_id: number | null;
-    before: string;
-    after: string;
-    reason: string | null;
-  }[] = [];
+  // The history rows; who and why are the same for the whole batch.
+  const changes: { result_id: number; before: string; after: string }[] = [];
 
   for (let index = 0; index < items.length; index++) {
     const item = items[index]!;
@@ -224,10 +219,8 @@ export async function upsertProviderResults(
     }
     changes.push({
       result_id: row.id,
-      actor_user_id: actorId,
       before: JSON.stringify(before),
       after: JSON.stringify(after),
-      reason: options.reason,
     });
     if (userId !== null) affected.add(userId);
     outcomes[index] = {
@@ -268,7 +261,6 @@ export async function upsertProviderResults(
       if (item.userId !== null) affected.add(item.userId);
       changes.push({
         result_id: id,
-        actor_user_id: actorId,
         before: '{}',
         after: JSON.stringify({
           examVersion: item.examVersion,
@@ -276,7 +268,6 @@ export async function upsertProviderResults(
           passed: item.passed,
           takenAt: item.takenAt.toISOString(),
         }),
-        reason: options.reason,
       });
     }
   }

@@ -1,10 +1,11 @@
 import type { Database } from '../../platform/db/database.ts';
 import type { ProgramInfo } from '../../platform/program.ts';
 import type { JobContext } from '../../platform/jobs/runner.ts';
+import { queueEmail } from '../../platform/mail/outbox.ts';
 import type { CatalogApi } from '../catalog/index.ts';
 import { dependentCredentials } from './award-rules.ts';
 import type { AwardingEngine } from './awarding.ts';
-import { sendAwardEmail } from './progress.emails.ts';
+import { awardEmail } from './progress.emails.ts';
 import * as repo from './progress.repository.ts';
 
 /**
@@ -121,24 +122,27 @@ export async function runDailySweep(
         const credential = defs.credentialsById.get(award.credential_id);
         if (!contact || !credential) continue;
         const notBefore = pacer();
-        await sendAwardEmail(
+        await queueEmail(
           trx,
           program,
-          deps.publicUrl,
-          {
-            userId: contact.id,
-            email: contact.email,
-            name: `${contact.given_name} ${contact.family_name}`.trim(),
-            locale: contact.locale,
-            timeZone: contact.time_zone,
-          },
-          {
-            credentialCode: credential.code,
-            credentialName: credential.name,
-            credentialNumber: award.credential_number,
-          },
-          { kind: 'expiring', expiresAt: award.expires_at! },
-          notBefore ? { notBefore } : {},
+          awardEmail(
+            program,
+            deps.publicUrl,
+            {
+              userId: contact.id,
+              email: contact.email,
+              name: `${contact.given_name} ${contact.family_name}`.trim(),
+              locale: contact.locale,
+              timeZone: contact.time_zone,
+            },
+            {
+              credentialCode: credential.code,
+              credentialName: credential.name,
+              credentialNumber: award.credential_number,
+            },
+            { kind: 'expiring', expiresAt: award.expires_at! },
+            notBefore ? { notBefore } : {},
+          ),
         );
         sent++;
       }
