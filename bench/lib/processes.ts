@@ -67,6 +67,28 @@ export interface RunningServer {
 
 const OUTPUT_LIMIT = 20_000;
 
+/**
+ * A server of `bench/fixtures/` (run with tsx) on a free local port, ready;
+ * `env` is added to this process's.
+ */
+export async function startFixture(
+  root: string,
+  name: string,
+  file: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningServer> {
+  const port = await freePort();
+  return startServer({
+    name,
+    nodeArgs: ['--import', 'tsx', `bench/fixtures/${file}`],
+    cwd: root,
+    env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) },
+    host: '127.0.0.1',
+    port,
+    readyPath: '/',
+  });
+}
+
 /** Spawns a server and waits until `readyPath` answers 200; kills it if it never does. */
 export async function startServer(spec: ServerSpec): Promise<RunningServer> {
   const origin = `http://${spec.host}:${spec.port}`;

@@ -12,7 +12,7 @@ import { startLaurel, signIn } from '../lib/laurel.ts';
 import { measure, type LoadResult } from '../lib/load.ts';
 import { markdownTable, textTable, type Table } from '../lib/markdown.ts';
 import { benchDatabase, redact } from '../lib/postgres.ts';
-import { freePort, startServer, type RunningServer } from '../lib/processes.ts';
+import { startFixture, type RunningServer } from '../lib/processes.ts';
 import type { Suite, SuiteContext } from '../lib/suite.ts';
 
 /**
@@ -67,17 +67,8 @@ const suite: Suite = {
 
     // 1. The ceiling.
     {
-      const port = await freePort();
       ctx.log('starting the bare Fastify app');
-      const bare = await startServer({
-        name: 'bare fastify',
-        nodeArgs: ['--import', 'tsx', 'bench/fixtures/bare-fastify.ts'],
-        cwd: ctx.root,
-        env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
-        host: '127.0.0.1',
-        port,
-        readyPath: '/',
-      });
+      const bare = await startFixture(ctx.root, 'bare fastify', 'bare-fastify.ts');
       const stop = ctx.cleanup.defer('stop the bare app', () => bare.stop());
       try {
         loads.push(await load(ctx, bare, 'bare Fastify `GET /`', '—', '/', false));

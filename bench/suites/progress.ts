@@ -33,7 +33,7 @@ import { startLaurel } from '../lib/laurel.ts';
 import { measure, type LoadResult } from '../lib/load.ts';
 import { markdownTable, textTable, type Table } from '../lib/markdown.ts';
 import { benchDatabase, redact } from '../lib/postgres.ts';
-import { freePort, startServer, type RunningServer } from '../lib/processes.ts';
+import { startFixture, type RunningServer } from '../lib/processes.ts';
 import { profiled } from '../lib/profile.ts';
 import type { Suite, SuiteContext } from '../lib/suite.ts';
 import { hashPassword } from '../../src/platform/auth/passwords.ts';
@@ -134,17 +134,8 @@ const suite: Suite = {
 
     // 1. The ceiling, in the same run.
     {
-      const port = await freePort();
       ctx.log('starting the bare Fastify app');
-      const bare = await startServer({
-        name: 'bare fastify',
-        nodeArgs: ['--import', 'tsx', 'bench/fixtures/bare-fastify.ts'],
-        cwd: ctx.root,
-        env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
-        host: '127.0.0.1',
-        port,
-        readyPath: '/',
-      });
+      const bare = await startFixture(ctx.root, 'bare fastify', 'bare-fastify.ts');
       const stop = ctx.cleanup.defer('stop the bare app', () => bare.stop());
       try {
         pages.push(
@@ -651,15 +642,8 @@ async function floor(
   label: string,
   numbers: string[],
 ): Promise<PageRow> {
-  const port = await freePort();
-  const server = await startServer({
-    name: 'database floor',
-    nodeArgs: ['--import', 'tsx', 'bench/fixtures/db-floor.ts'],
-    cwd: ctx.root,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: url },
-    host: '127.0.0.1',
-    port,
-    readyPath: '/',
+  const server = await startFixture(ctx.root, 'database floor', 'db-floor.ts', {
+    DATABASE_URL: url,
   });
   const stop = ctx.cleanup.defer('stop the floor app', () => server.stop());
   try {

@@ -228,23 +228,29 @@ async function writeResultsFile(file: string, rows: number, candidates: number):
   );
 }
 
-/** The floor: COPY of the same file into a bare table of text columns, no checks, no indexes. */
+/** The provider file's columns, as text: the bare table and the floor's staging. */
+const FILE_COLUMNS = `(registration_id text, candidate_id text, tcid text, exam text, revision text,
+  exam_date text, passing_score text, score text, grade text, no_show text, last_name text)`;
+
+/** `COPY` of the results file into `table` (of FILE_COLUMNS). */
+function copyFile(client: pg.Client, table: string, file: string): Promise<void> {
+  return pipeline(
+    fs.createReadStream(file),
+    client.query(
+      copyFrom(`copy ${table} from stdin with (format csv, delimiter E'\\t', header true)`),
+    ),
+  );
+}
+
+/** The ceiling: COPY of the same file into a bare table of text columns, no checks, no indexes. */
 async function plainCopy(url: string, file: string, rows: number): Promise<ImportRow> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(
-      `create table bare_results (registration_id text, candidate_id text, tcid text, exam text,
-        revision text, exam_date text, passing_score text, score text, grade text, no_show text, last_name text)`,
-    );
+    await client.query(`create table bare_results ${FILE_COLUMNS}`);
     const watch = watchForeignCpu();
     const start = performance.now();
-    await pipeline(
-      fs.createReadStream(file),
-      client.query(
-        copyFrom(`copy bare_results from stdin with (format csv, delimiter E'\\t', header true)`),
-      ),
-    );
+    await copyFile(client, 'bare_results', file);
     const seconds = (performance.now() - start) / 1000;
     return {
       label: 'plain `COPY` into a bare table',
@@ -272,7 +278,8 @@ async function floorRun(
   const database = await benchDatabase();
   const drop = ctx.cleanup.defer('drop the floor database', () => database.drop());
   try {
-    if (database.url !== url) {
+    const shared = database.url === url;
+    if (!shared) {
       const handle = await openDatabase({ databaseUrl: database.url, poolSize: 2 });
       try {
         await migrateToLatest(handle.db);
@@ -281,7 +288,7 @@ async function floorRun(
         await handle.close();
       }
     }
-    return await setBasedFloor(database.url, file, rows);
+    return await setBasedFloor(database.url, file, rows, shared);
   } finally {
     await drop();
   }
@@ -299,10 +306,15 @@ interface FloorRow extends ImportRow {
  * join; one `INSERT … SELECT` into `awards` of what the two bench
  * credentials' rules give, written by hand in SQL for this program alone.
  * No checking of the rows, no history, no award events, audit or email: a
- * bound beneath anything that does those, not a way to import. The tables
- * are vacuumed afterwards (for when it shares the import's database).
+ * bound beneath anything that does those, not a way to import. In the
+ * import's own database (`shared`), the tables are vacuumed afterwards.
  */
-async function setBasedFloor(url: string, file: string, rows: number): Promise<FloorRow> {
+async function setBasedFloor(
+  url: string,
+  file: string,
+  rows: number,
+  shared: boolean,
+): Promise<FloorRow> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const steps: { name: string; seconds: number }[] = [];
@@ -314,19 +326,11 @@ async function setBasedFloor(url: string, file: string, rows: number): Promise<F
   try {
     const watch = watchForeignCpu();
     await client.query('begin');
-    await client.query(
-      `create temporary table floor_rows (registration_id text, candidate_id text, tcid text, exam text,
-        revision text, exam_date text, passing_score text, score text, grade text, no_show text,
-        last_name text) on commit drop`,
-    );
-    await step('COPY', () =>
-      pipeline(
-        fs.createReadStream(file),
-        client.query(
-          copyFrom(`copy floor_rows from stdin with (format csv, delimiter E'\\t', header true)`),
-        ),
-      ).then(() => client.query('analyze floor_rows')),
-    );
+    await client.query(`create temporary table floor_rows ${FILE_COLUMNS} on commit drop`);
+    await step('COPY', async () => {
+      await copyFile(client, 'floor_rows', file);
+      await client.query('analyze floor_rows');
+    });
     await step('results', async () => {
       const inserted = await client.query(
         `insert into results (user_id, exam_id, exam_version, score, passed, taken_at, source,
@@ -370,8 +374,11 @@ async function setBasedFloor(url: string, file: string, rows: number): Promise<F
     await client.query('rollback');
     const seconds = steps.reduce((sum, s) => sum + s.seconds, 0);
     const foreign = watch().share;
-    await client.query('vacuum analyze results');
-    await client.query('vacuum analyze awards');
+    if (shared) {
+      // The import comes next in this database: without the rolled-back rows.
+      await client.query('vacuum analyze results');
+      await client.query('vacuum analyze awards');
+    }
     return {
       label:
         'set-based floor: `COPY`, then `results` and `awards` by `INSERT … SELECT` (no checks, no history)',

@@ -13,7 +13,7 @@ import { startLaurel } from '../lib/laurel.ts';
 import { measure, type LoadResult } from '../lib/load.ts';
 import { markdownTable, textTable, type Table } from '../lib/markdown.ts';
 import { benchDatabase, redact } from '../lib/postgres.ts';
-import { freePort, startServer, type RunningServer } from '../lib/processes.ts';
+import { startFixture, type RunningServer } from '../lib/processes.ts';
 import type { Suite, SuiteContext } from '../lib/suite.ts';
 
 /**
@@ -50,17 +50,8 @@ const suite: Suite = {
     const loads: LoadRow[] = [];
 
     {
-      const port = await freePort();
       ctx.log('starting the bare Fastify app');
-      const bare = await startServer({
-        name: 'bare fastify',
-        nodeArgs: ['--import', 'tsx', 'bench/fixtures/bare-fastify.ts'],
-        cwd: ctx.root,
-        env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
-        host: '127.0.0.1',
-        port,
-        readyPath: '/',
-      });
+      const bare = await startFixture(ctx.root, 'bare fastify', 'bare-fastify.ts');
       const stop = ctx.cleanup.defer('stop the bare app', () => bare.stop());
       try {
         loads.push(
@@ -210,15 +201,8 @@ async function floor(
   database: string,
   numbers: string[],
 ): Promise<LoadRow> {
-  const port = await freePort();
-  const server = await startServer({
-    name: 'database floor',
-    nodeArgs: ['--import', 'tsx', 'bench/fixtures/db-floor.ts'],
-    cwd: ctx.root,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: url },
-    host: '127.0.0.1',
-    port,
-    readyPath: '/',
+  const server = await startFixture(ctx.root, 'database floor', 'db-floor.ts', {
+    DATABASE_URL: url,
   });
   const stop = ctx.cleanup.defer('stop the floor app', () => server.stop());
   try {
